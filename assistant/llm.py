@@ -114,12 +114,32 @@ def _transient(litellm: Any) -> tuple[type[Exception], ...]:
     )
 
 
-def _key_variables(litellm: Any, model: str) -> list[str]:
+def _missing_keys(litellm: Any, model: str, api_base: str | None) -> list[str]:
+    """The key variables litellm says ``model`` needs and the environment lacks."""
     try:
-        missing = litellm.validate_environment(model=model).get("missing_keys", [])
-    except Exception:  # only used to word a message: never let it hide the real error
+        report = litellm.validate_environment(model=model, api_base=api_base)
+    except Exception:  # only a courtesy check before the call: the call reports the rest
         return []
-    return [str(name) for name in missing]
+    # Settings such as OLLAMA_API_BASE have defaults; only missing secrets stop a call.
+    return [
+        str(name) for name in report.get("missing_keys", []) if "KEY" in name or "TOKEN" in name
+    ]
+
+
+def _no_key(model: str, missing: list[str], attempts: int = 0) -> ModelAuthError:
+    variables = " and ".join(missing) if missing else "OPENAI_API_KEY"
+    return ModelAuthError(
+        f"No key found for model {model}: set {variables} (or the provider's key variable), "
+        "or choose 'offline'.",
+        model=model,
+        attempts=attempts,
+    )
+
+
+def _is_missing_key(exc: BaseException) -> bool:
+    # litellm reports the OpenAI SDK's "Missing credentials" as an InternalServerError, which
+    # would otherwise be retried as if the server were at fault.
+    return "Missing credentials" in str(exc)
 
 
 def _mapped(litellm: Any, exc: Exception, *, model: str, attempts: int) -> ModelError | None:
@@ -131,18 +151,12 @@ def _mapped(litellm: Any, exc: Exception, *, model: str, attempts: int) -> Model
             model=model,
             attempts=attempts,
         )
+    if _is_missing_key(exc):
+        return _no_key(model, [], attempts)
     if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError):
-        missing = _key_variables(litellm, model)
-        if missing:
-            return ModelAuthError(
-                f"No key found for model {model}: set {' and '.join(missing)}, "
-                "or choose 'offline'.",
-                model=model,
-                attempts=attempts,
-            )
         return ModelAuthError(
-            f"No key found for model {model}, or the provider refused it: set OPENAI_API_KEY "
-            "(or the provider's key variable), or choose 'offline'.",
+            f"The provider refused the key for model {model}: check OPENAI_API_KEY (or the "
+            "provider's key variable), or choose 'offline'.",
             model=model,
             attempts=attempts,
         )
@@ -230,7 +244,9 @@ def _with_transport_retries(
         return call()
 
     retrying = Retrying(
-        retry=retry_if_exception(lambda e: isinstance(e, transient) and not _is_replay_miss(e)),
+        retry=retry_if_exception(
+            lambda e: isinstance(e, transient) and not (_is_replay_miss(e) or _is_missing_key(e))
+        ),
         stop=stop_after_attempt(settings.transport_attempts),
         wait=wait_exponential_jitter(
             initial=backoff.initial_s, max=backoff.max_s, jitter=backoff.jitter_s
@@ -288,13 +304,22 @@ class LiteLLMCompletion:
             **self.litellm_kwargs,
         }
 
+    def _litellm(self) -> Any:
+        """litellm, once the model's key is known to be set (a missing key fails at once)."""
+        litellm = _import_litellm(self.model)
+        if not self.litellm_kwargs.get("api_key"):
+            missing = _missing_keys(litellm, self.model, self.litellm_kwargs.get("api_base"))
+            if missing:
+                raise _no_key(self.model, missing)
+        return litellm
+
     def _send(self, litellm: Any, request: dict[str, Any]) -> Any:
         self.calls += 1
         return litellm.completion(**request)
 
     def __call__(self, messages: list[Message]) -> str:
         """The text of the model's answer to ``messages``."""
-        litellm = _import_litellm(self.model)
+        litellm = self._litellm()
         request = self._request(messages, **_json_mode(litellm, self.model))
         response, _ = _with_transport_retries(
             litellm,
@@ -310,7 +335,7 @@ class LiteLLMCompletion:
     def stream(self, messages: list[Message]) -> Iterator[str]:
         """The answer's text in chunks as they arrive. Opening the stream is retried; a
         failure after text has been shown is mapped but not retried."""
-        litellm = _import_litellm(self.model)
+        litellm = self._litellm()
         request = self._request(messages, stream=True)
         chunks, attempts = _with_transport_retries(
             litellm,

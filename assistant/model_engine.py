@@ -265,14 +265,14 @@ def redraft_repair(
     *,
     origin: Origin,
     rejected: str,
-    findings: str,
+    problems: str,
     complete: Completion,
     model: str,
     reask_attempts: int = 2,
 ) -> str:
     """A new apology or empathy statement after the apology checker rejected ``rejected``.
 
-    ``findings`` is the checker's findings, already written as plain lines.
+    ``problems`` is what the checker found, already written as plain text.
     """
     if origin is Origin.UNCLEAR:
         raise ValueError("There is no repair to redraft when the origin is unclear.")
@@ -281,6 +281,6 @@ def redraft_repair(
         description=contain(text),
         kind=_REPAIR_KIND[origin].value,
         rejected=contain(rejected),
-        findings=findings.strip(),
+        problems=problems.strip(),
     )
     return ask_json(messages, complete, RepairDraft, reask_attempts, model=model).repair

@@ -18,8 +18,9 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.config import Settings, get_settings
 from assistant.errors import ModelError
-from assistant.model_engine import Completion, RepairDraft, ask_json, reflect_with_model
+from assistant.model_engine import Completion, redraft_repair, reflect_with_model
 from assistant.offline.engine import reflect_offline
+from assistant.offline.voice import detect_speaker
 from assistant.schemas import Reflection, Repair, RepairKind
 from assistant.text_input import check_text
 from guardrails.apology import check_apology
@@ -91,7 +92,11 @@ def _reflect_with_model(
             complete = litellm_completion(settings)
         counter = _CountingCompletion(complete)
         reflection = reflect_with_model(
-            text, counter, model=settings.model, reask_attempts=settings.reask_attempts
+            text,
+            counter,
+            model=settings.model,
+            reask_attempts=settings.reask_attempts,
+            voice=detect_speaker(text).voice,
         )
         return _guard_model_reflection(text, reflection, counter, settings), counter.calls
     except ModelError as exc:
@@ -131,7 +136,7 @@ def _guard_model_reflection(
     verdict = check_apology(repair.text)
     if verdict.accepted:
         return reflection
-    mended = _reask_repair(text, repair.text, verdict, complete, settings)
+    mended = _reask_repair(text, reflection, verdict, complete, settings)
     if mended is not None:
         return reflection.model_copy(update={"repair": mended})
     offline_repair = reflect_offline(text).repair
@@ -145,24 +150,29 @@ def _guard_model_reflection(
 
 
 def _reask_repair(
-    text: str, rejected: str, verdict: CheckResult, complete: Completion, settings: Settings
+    text: str,
+    reflection: Reflection,
+    verdict: CheckResult,
+    complete: Completion,
+    settings: Settings,
 ) -> Repair | None:
     """Ask the model once more for the apology, with the checker's findings."""
+    rejected = reflection.repair.text or ""
     problems = "; ".join(f"{f.category}: {f.reason} ({f.hint})" for f in verdict.findings)
     try:
-        draft = ask_json(
-            "repair",
-            complete,
-            RepairDraft,
-            reask_attempts=0,
-            description=text,
+        redrafted = redraft_repair(
+            text,
+            origin=reflection.summary.origin,
             rejected=rejected,
             problems=problems,
+            complete=complete,
+            model=settings.model,
+            reask_attempts=0,
         )
     except ModelError:
         return None
-    if not draft.repair or not check_apology(draft.repair).accepted:
+    if not check_apology(redrafted).accepted:
         return None
-    if screen(draft.repair, settings.locale).level is not CrisisLevel.NONE:
+    if screen(redrafted, settings.locale).level is not CrisisLevel.NONE:
         return None
-    return Repair(kind=RepairKind.APOLOGY, text=draft.repair)
+    return Repair(kind=RepairKind.APOLOGY, text=redrafted)

@@ -72,7 +72,9 @@ class Prompt(BaseModel):
         for example in self.examples:
             messages.append({"role": "user", "content": example.user})
             messages.append({"role": "assistant", "content": example.assistant})
-        messages.append({"role": "user", "content": Template(self.user_template).substitute(variables)})
+        messages.append(
+            {"role": "user", "content": Template(self.user_template).substitute(variables)}
+        )
         return messages
 
 

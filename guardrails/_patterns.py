@@ -50,6 +50,8 @@ class FamilySpec(BaseModel):
     unless_before: list[str] = []
     # Checked on the sentence text after the match (anchor with ``^`` for "right after").
     unless_after: list[str] = []
+    # Checked on the whole sentence the match is in.
+    unless_sentence: list[str] = []
     # Checked on the previous, the same and the next sentence.
     unless_near: list[str] = []
     # Checked on the whole text.
@@ -82,6 +84,7 @@ class Family:
     patterns: tuple[re.Pattern[str], ...]
     unless_before: tuple[re.Pattern[str], ...]
     unless_after: tuple[re.Pattern[str], ...]
+    unless_sentence: tuple[re.Pattern[str], ...]
     unless_near: tuple[re.Pattern[str], ...]
     unless_anywhere: tuple[re.Pattern[str], ...]
 
@@ -149,6 +152,7 @@ def load_rules(filename: str) -> Rules:
             patterns=_compile_all(family.patterns, lexicon),
             unless_before=_compile_all(family.unless_before, lexicon),
             unless_after=_compile_all(family.unless_after, lexicon),
+            unless_sentence=_compile_all(family.unless_sentence, lexicon),
             unless_near=_compile_all(family.unless_near, lexicon),
             unless_anywhere=_compile_all(family.unless_anywhere, lexicon),
         )
@@ -200,13 +204,23 @@ def _suppressed(
     before, after = sentence[:local_start], sentence[local_end:]
     if any_match(family.unless_before, before) or any_match(family.unless_after, after):
         return True
-    if family.spec.reported_speech_ok and any_match(rules.reported_speech, before):
+    if any_match(family.unless_sentence, sentence):
+        return True
+    if family.spec.reported_speech_ok and _reported(rules, sentence, local_start):
         return True
     if family.unless_near:
         near = " ".join(s.text for s in sentences[max(0, index - 1) : index + 2])
         if any_match(family.unless_near, near):
             return True
     return any_match(family.unless_anywhere, whole)
+
+
+def _reported(rules: Rules, sentence: str, match_start: int) -> bool:
+    # Searched in the whole sentence so a pattern may look ahead ("I said X, and that was unfair"),
+    # but the reporting verb itself must come before the match.
+    return any(
+        m.end() <= match_start for p in rules.reported_speech for m in p.finditer(sentence)
+    )
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:

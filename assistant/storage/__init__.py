@@ -1,0 +1,1 @@
+"""Heardwell's local storage: models, migrations, repository functions and export."""

@@ -1,0 +1,1 @@
+"""Alembic migrations for Heardwell's database (a package, so they install with it)."""

@@ -1,0 +1,163 @@
+"""The tables Heardwell keeps on this device (SQLite) or on a server (PostgreSQL).
+
+Only portable column types are used, so the same models and migrations run on both. Times are
+stored as UTC and always come back timezone-aware, even from SQLite, which keeps no zone.
+
+Later issues (therapist accounts, assignments, share codes, submissions) add tables and columns in
+new migrations; ``practice_attempts.assignment_id`` is already here, nullable and without a foreign
+key, so homework attempts can be linked once the ``assignments`` table exists.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints, so later migrations can alter or drop them by name on PostgreSQL and in
+# SQLite's batch mode alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_group_id() -> str:
+    """A fresh ``attempt_group``: the first attempt at an exercise starts one."""
+    return uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that stores UTC and reads back aware datetimes.
+
+    PostgreSQL keeps the zone itself; SQLite returns naive values, which are UTC because this type
+    converted them on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"Naive datetime {value!r}: give a timezone-aware time (UTC).")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute as is
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[dict[str, Any]]: JSON(),
+    }
+
+
+class AttemptSource(StrEnum):
+    """Where the text a listener responded to came from."""
+
+    OWN = "own"  # the couple's own description
+    SCENARIO = "scenario"  # a built-in practice scenario
+    ASSIGNMENT = "assignment"  # homework from a therapist (a later issue)
+
+
+class PracticeAttempt(Base):
+    """One try at responding to a description, with the practice module's feedback on it."""
+
+    __tablename__ = "practice_attempts"
+    __table_args__ = (
+        CheckConstraint("source IN ('own', 'scenario', 'assignment')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    scenario_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text)
+    draft: Mapped[str] = mapped_column(Text)
+    feedback: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    # Revisions of the same exercise share a group, so progress across attempts is visible.
+    attempt_group: Mapped[str] = mapped_column(String(36), default=new_group_id, index=True)
+    # For the homework issue: becomes a foreign key when the assignments table exists.
+    assignment_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class Agreement(Base):
+    """A commitment the couple wrote together (method step 4), checked before it was saved."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    # The agreement checker's findings when it was saved (may be empty).
+    checked_findings: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    checks: Mapped[list[AgreementCheck]] = relationship(
+        back_populates="agreement",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="AgreementCheck.week_start",
+    )
+
+
+class AgreementCheck(Base):
+    """Whether an agreement was kept in one week. One row per agreement and week."""
+
+    __tablename__ = "agreement_checks"
+    __table_args__ = (UniqueConstraint("agreement_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
+    )
+    week_start: Mapped[date] = mapped_column(Date)  # the Monday of the week
+    kept: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="checks")
+
+
+class Checkin(Base):
+    """How safe the hurt partner feels right now, 1 (not at all) to 10 (completely)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (CheckConstraint("safety BETWEEN 1 AND 10", name="safety_range"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    safety: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)

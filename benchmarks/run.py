@@ -1,0 +1,80 @@
+"""Benchmarks: medians over repeated runs, printed as a Markdown table.
+
+Run with `make bench` (or `python -m benchmarks.run`). Timings are wall-clock
+(`time.perf_counter_ns`) after a warm-up, on whatever machine runs them; they are measured here,
+never asserted in tests, because shared machines are noisy.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# 500 characters, to-partner voice, written for the benchmark (not an evaluation case).
+DESCRIPTION = (
+    "You told me on Monday that you would come to my work party on Friday, and I told everyone "
+    "you'd be there. Then you texted me at seven saying you were too tired and would stay home. "
+    "I stood by the door for an hour, and my boss kept asking where you were. I felt stupid making "
+    "excuses for you, and honestly I was embarrassed. It's like I'm not even a priority when "
+    "something easier comes along. When I got home you were on your phone and you didn't even "
+    "ask how it went. I went to bed without saying a word."
+)[:500]
+
+
+def _time(fn: Callable[[], object], runs: int, warmup: int = 20) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        fn()
+        out.append((time.perf_counter_ns() - start) / 1e6)
+    return out
+
+
+def _row(name: str, samples: list[float]) -> str:
+    samples = sorted(samples)
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    return f"| {name} | {len(samples)} | {statistics.median(samples):.3f} | {p99:.3f} |"
+
+
+def main() -> None:
+    from assistant.offline.engine import reflect_offline
+    from guardrails.agreement import check_agreement
+    from guardrails.apology import check_apology
+    from guardrails.crisis import screen
+
+    assert len(DESCRIPTION) == 500
+    rows = [
+        _row("offline reflection, 500 chars", _time(lambda: reflect_offline(DESCRIPTION), 500)),
+        _row("crisis screen, 500 chars", _time(lambda: screen(DESCRIPTION), 2000)),
+        _row("apology check, 500 chars", _time(lambda: check_apology(DESCRIPTION), 2000)),
+        _row("agreement check, 500 chars", _time(lambda: check_agreement(DESCRIPTION), 2000)),
+    ]
+    cli = [str(Path(sys.executable).with_name("heardwell")), "reflect", DESCRIPTION]
+    env = {**os.environ, "HEARDWELL_MODEL": "offline"}
+    process = []
+    for _ in range(11):
+        start = time.perf_counter_ns()
+        subprocess.run(cli, check=True, capture_output=True, env=env, cwd=ROOT)
+        process.append((time.perf_counter_ns() - start) / 1e6)
+    rows.append(_row("`heardwell reflect` whole process (offline)", process))
+    probe = "import assistant.pipeline, sys; print('litellm' in sys.modules)"
+    imported = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    print("| what | runs | median ms | p99 ms |")
+    print("|---|---|---|---|")
+    print("\n".join(rows))
+    print(f"\nlitellm imported by the offline path: {imported}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The apology guardrail: name what weakens an apology, and how to mend it.
+
+It checks every repair suggestion (model or template) and every draft a person writes. A draft may
+be a whole response (restatement, feelings, validation, then the apology), so sentences that restate
+the partner's feelings ("You felt embarrassed when I left early.") are not treated as blame.
+
+The phrasings live in ``guardrails/data/apology_patterns.yaml``; this module only applies them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from guardrails._patterns import (
+    any_match,
+    find_hits,
+    load_rules,
+    normalise,
+    to_finding,
+    whole_text_span,
+)
+from guardrails.findings import CheckResult, Finding, Verdict
+
+PATTERN_FILE = "apology_patterns.yaml"
+
+
+class ApologyCategory(StrEnum):
+    EXCUSE = "excuse"
+    BLAME_SHIFT = "blame_shift"
+    CONDITIONAL = "conditional"
+    NON_APOLOGY = "non_apology"
+    MINIMIZING = "minimizing"
+    INTENT_OVER_IMPACT = "intent_over_impact"
+    DEMANDING_FORGIVENESS = "demanding_forgiveness"
+    SARCASM_SELF_PITY = "sarcasm_self_pity"
+    OVERPROMISING = "overpromising"
+    WEAPONIZING_DISCLOSURE = "weaponizing_disclosure"
+    NO_OWNERSHIP = "no_ownership"
+
+
+def check_apology(text: str) -> CheckResult:
+    """Check an apology or empathy statement.
+
+    Returns ``reject`` with one finding per fault (category, span into ``text``, reason, hint), or
+    ``accept`` with no findings. Text that owns nothing at all (no apology, no owned action, no
+    owned impact, no empathy) gets a single ``no_ownership`` finding over the whole text; empty or
+    whitespace-only text gets one at ``0..0``.
+    """
+    rules = load_rules(PATTERN_FILE)
+    if not text.strip():
+        message = rules.messages["empty"]
+        return _reject(
+            [
+                Finding(
+                    category=ApologyCategory.NO_OWNERSHIP.value,
+                    span=whole_text_span(text),
+                    reason=message["reason"],
+                    hint=message["hint"],
+                )
+            ]
+        )
+    findings = [to_finding(hit, text) for hit in find_hits(rules, text)]
+    # "No ownership" is the fault of last resort: a specific fault already says what is missing.
+    if not findings and not any_match(rules.ownership, normalise(text)):
+        message = rules.messages["no_ownership"]
+        findings.append(
+            Finding(
+                category=ApologyCategory.NO_OWNERSHIP.value,
+                span=whole_text_span(text),
+                reason=message["reason"],
+                hint=message["hint"],
+            )
+        )
+    return _reject(findings) if findings else CheckResult(verdict=Verdict.ACCEPT, findings=[])
+
+
+def _reject(findings: list[Finding]) -> CheckResult:
+    return CheckResult(verdict=Verdict.REJECT, findings=findings)
