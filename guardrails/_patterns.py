@@ -3,7 +3,7 @@
 Patterns live in YAML files under ``guardrails/data`` so that a therapist can read and extend them.
 Three conventions keep those files readable:
 
-* a space in a pattern matches any run of whitespace;
+* a space in a pattern matches any run of whitespace, and `` ?`` optional whitespace;
 * an apostrophe is optional and also matches the typographic one (the text is normalised);
 * ``%name%`` is replaced by the ``lexicon`` entry of that name (an alternation of words).
 
@@ -82,6 +82,8 @@ class Family:
     spec: FamilySpec
     priority: int
     patterns: tuple[re.Pattern[str], ...]
+    # All patterns in one alternation: most sentences match nothing, and one search says so.
+    screen: re.Pattern[str]
     unless_before: tuple[re.Pattern[str], ...]
     unless_after: tuple[re.Pattern[str], ...]
     unless_sentence: tuple[re.Pattern[str], ...]
@@ -113,6 +115,11 @@ class Hit:
     end: int
 
 
+def _loosen(source: str) -> str:
+    # Optional apostrophes ("didnt"), then optional and required whitespace runs.
+    return source.replace("'", "'?").replace(" ?", r"\s*").replace(" ", r"\s+")
+
+
 def compile_pattern(source: str, lexicon: dict[str, str]) -> re.Pattern[str]:
     """Expand the readability conventions of a pattern file and compile the result."""
 
@@ -122,8 +129,7 @@ def compile_pattern(source: str, lexicon: dict[str, str]) -> re.Pattern[str]:
             raise PatternError(f"unknown lexicon entry %{name}% in pattern {source!r}")
         return f"(?:{lexicon[name]})"
 
-    expanded = _LEXICON_TOKEN.sub(expand, source)
-    expanded = expanded.replace("'", "'?").replace(" ", r"\s+")
+    expanded = _loosen(_LEXICON_TOKEN.sub(expand, source))
     try:
         return re.compile(expanded, _FLAGS)
     except re.error as exc:
@@ -142,27 +148,36 @@ def load_rules(filename: str) -> Rules:
     )
     spec = PatternFile.model_validate(raw)
     # Lexicon entries may use spaces and apostrophes too; expand them like patterns.
-    lexicon = {
-        name: words.replace("'", "'?").replace(" ", r"\s+") for name, words in spec.lexicon.items()
-    }
+    lexicon = {name: _loosen(words) for name, words in spec.lexicon.items()}
     families = tuple(
-        Family(
-            spec=family,
-            priority=index,
-            patterns=_compile_all(family.patterns, lexicon),
-            unless_before=_compile_all(family.unless_before, lexicon),
-            unless_after=_compile_all(family.unless_after, lexicon),
-            unless_sentence=_compile_all(family.unless_sentence, lexicon),
-            unless_near=_compile_all(family.unless_near, lexicon),
-            unless_anywhere=_compile_all(family.unless_anywhere, lexicon),
-        )
-        for index, family in enumerate(spec.families)
+        _compile_family(family, index, lexicon) for index, family in enumerate(spec.families)
     )
     return Rules(
         families=families,
         reported_speech=_compile_all(spec.reported_speech, lexicon),
         ownership=_compile_all(spec.ownership, lexicon),
         messages=spec.messages,
+    )
+
+
+def _screen(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    # Named groups may repeat across patterns, so the alternation drops their names.
+    sources = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in patterns]
+    return re.compile("|".join(f"(?:{source})" for source in sources), _FLAGS)
+
+
+def _compile_family(spec: FamilySpec, priority: int, lexicon: dict[str, str]) -> Family:
+    patterns = _compile_all(spec.patterns, lexicon)
+    return Family(
+        spec=spec,
+        priority=priority,
+        patterns=patterns,
+        screen=_screen(patterns),
+        unless_before=_compile_all(spec.unless_before, lexicon),
+        unless_after=_compile_all(spec.unless_after, lexicon),
+        unless_sentence=_compile_all(spec.unless_sentence, lexicon),
+        unless_near=_compile_all(spec.unless_near, lexicon),
+        unless_anywhere=_compile_all(spec.unless_anywhere, lexicon),
     )
 
 
@@ -186,9 +201,10 @@ def any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
 
 def _span_of(match: re.Match[str]) -> tuple[int, int]:
     # A pattern may narrow its reported span with a group named ``span``.
-    if "span" in match.re.groupindex and match.group("span") is not None:
-        return match.span("span")
-    return match.span()
+    named = "span" in match.re.groupindex and match.group("span") is not None
+    start, end = match.span("span") if named else match.span()
+    # Patterns that run to the end of a clause would otherwise end on the space before a dash.
+    return start, start + len(match.string[start:end].rstrip())
 
 
 def _suppressed(
@@ -196,17 +212,17 @@ def _suppressed(
     rules: Rules,
     sentences: Sequence[Sentence],
     index: int,
-    local_start: int,
-    local_end: int,
+    match_start: int,
+    match_end: int,
     whole: str,
 ) -> bool:
     sentence = sentences[index].text
-    before, after = sentence[:local_start], sentence[local_end:]
+    before, after = sentence[:match_start], sentence[match_end:]
     if any_match(family.unless_before, before) or any_match(family.unless_after, after):
         return True
     if any_match(family.unless_sentence, sentence):
         return True
-    if family.spec.reported_speech_ok and _reported(rules, sentence, local_start):
+    if family.spec.reported_speech_ok and _reported(rules, sentence, match_start):
         return True
     if family.unless_near:
         near = " ".join(s.text for s in sentences[max(0, index - 1) : index + 2])
@@ -218,9 +234,7 @@ def _suppressed(
 def _reported(rules: Rules, sentence: str, match_start: int) -> bool:
     # Searched in the whole sentence so a pattern may look ahead ("I said X, and that was unfair"),
     # but the reporting verb itself must come before the match.
-    return any(
-        m.end() <= match_start for p in rules.reported_speech for m in p.finditer(sentence)
-    )
+    return any(m.end() <= match_start for p in rules.reported_speech for m in p.finditer(sentence))
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:
@@ -228,12 +242,18 @@ def _overlaps(a: Hit, b: Hit) -> bool:
 
 
 def find_hits(rules: Rules, text: str) -> list[Hit]:
-    """Every unsuppressed match, one per overlapping stretch, highest-priority family first."""
+    """Every match no ``unless`` rule excuses, in text order.
+
+    Where two findings cover the same words, the family listed first in the data file wins, so one
+    phrase is reported once, under its most specific name.
+    """
     whole = normalise(text)
     sentences = split_sentences(whole)
     raw: list[Hit] = []
     for index, sentence in enumerate(sentences):
         for family in rules.families:
+            if not family.screen.search(sentence.text):
+                continue
             for pattern in family.patterns:
                 for match in pattern.finditer(sentence.text):
                     local_start, local_end = _span_of(match)

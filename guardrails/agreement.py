@@ -12,14 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from guardrails._patterns import (
-    any_match,
-    find_hits,
-    load_rules,
-    normalise,
-    to_finding,
-    whole_text_span,
-)
+from guardrails._patterns import find_hits, load_rules, to_finding, whole_text_span
 from guardrails.findings import CheckResult, Finding, Verdict
 
 PATTERN_FILE = "agreement_patterns.yaml"
@@ -34,22 +27,15 @@ def check_agreement(text: str) -> CheckResult:
     """Check one written commitment (one or a few sentences).
 
     Returns ``reject`` with one finding per fault (category, span into ``text``, reason, hint), or
-    ``accept``. Text with no concrete time, frequency or trigger anywhere, and nothing more specific
-    to say about it, gets one ``vague`` finding over the whole text; empty or whitespace-only text
-    gets one at ``0..0``.
+    ``accept``. A one-off concrete action needs no schedule ("I'll stop reading your messages"), so
+    only vague wording is rejected, not a missing date. Empty or whitespace-only text gets one
+    ``vague`` finding at ``0..0``.
     """
     rules = load_rules(PATTERN_FILE)
     if not text.strip():
         return _reject([_whole_text_finding(text, rules.messages["empty"])])
     findings = [to_finding(hit, text) for hit in find_hits(rules, text)]
-    if not findings and not any_match(rules.ownership, normalise(text)) and _is_recurring(text):
-        findings.append(_whole_text_finding(text, rules.messages["no_anchor"]))
     return _reject(findings) if findings else CheckResult(verdict=Verdict.ACCEPT, findings=[])
-
-
-def _is_recurring(text: str) -> bool:
-    # A one-off action ("I'll apologise to your sister") needs no schedule; everything else does.
-    return True
 
 
 def _whole_text_finding(text: str, message: dict[str, str]) -> Finding:

@@ -43,7 +43,7 @@ _HURTFUL = re.compile(
     r"bail\w*|chose|picked|roll\w+|didn['’]t|did not|wasn['’]t|weren['’]t|refus\w+|complain\w+|"
     r"spent|went|brought up|shar\w+|post\w*|interrupt\w*|correct\w*|teas\w+|joked|ditch\w*|"
     r"ghost\w*|slamm\w+|storm\w+|made me|called me|raised|embarrass\w+|humiliat\w+|snoop\w*|"
-    r"check\w+ my|went through|promised|said)\b",
+    r"check\w+ my|went through)\b",
     re.IGNORECASE,
 )
 _ABSOLUTES = re.compile(r"\b(?:always|never|every time|constantly)\b", re.IGNORECASE)
@@ -132,6 +132,8 @@ def _meaning(found: list[DetectedFeeling], speaker: Speaker, origin: Origin) -> 
     t = _templates()
     if origin is Origin.BEFORE_RELATIONSHIP:
         return str(t["meaning_before"][speaker.voice.value])
+    if origin is Origin.UNCLEAR:
+        return str(t["meaning_default"])  # no partner act to read meaning into
     meanings: dict[str, str] = t["meanings"]
     for feeling in found:
         if feeling.feeling in meanings:

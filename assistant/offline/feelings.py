@@ -118,6 +118,7 @@ class DetectedFeeling:
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _TERM = re.compile(r"<(\w+)>")
+_ESCAPE_OR_UPPER = re.compile(r"\\.|[A-Z]")
 
 
 def read_data(filename: str) -> Any:
@@ -127,7 +128,11 @@ def read_data(filename: str) -> Any:
 
 
 def compile_pattern(pattern: str, terms: Mapping[str, str]) -> re.Pattern[str]:
-    """Compile a data-file pattern case-insensitively, replacing each ``<term>`` by its text."""
+    """Compile a data-file pattern for text from `prepare_text`, replacing each ``<term>``.
+
+    Letters outside escapes are lowered ("what I told" -> "what i told", ``\\W`` stays): on
+    lowered text this matches as a case-insensitive pattern would, at half the cost.
+    """
 
     def term(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -135,16 +140,21 @@ def compile_pattern(pattern: str, terms: Mapping[str, str]) -> re.Pattern[str]:
             raise ValueError(f"unknown term <{name}> in pattern {pattern!r}")
         return terms[name]
 
-    return re.compile(_TERM.sub(term, pattern), re.IGNORECASE)
+    expanded = _TERM.sub(term, pattern)
+    return re.compile(_ESCAPE_OR_UPPER.sub(lambda m: m.group().lower(), expanded))
 
 
-def same_length_text(text: str) -> str:
-    """Straighten curly apostrophes; offsets into the result are offsets into ``text``."""
-    return text.translate(_APOSTROPHES)
+def prepare_text(text: str) -> str:
+    """Lower case with straight apostrophes; offsets into the result are offsets into ``text``."""
+    lowered = text.translate(_APOSTROPHES).lower()
+    if len(lowered) != len(text):  # a letter that lowers to two ("İ"): keep it as it is
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lowered = lowered.translate(_APOSTROPHES)
+    return lowered
 
 
 def normalize(phrase: str) -> str:
-    """The lookup key of a phrase: lower case, straight apostrophes, single spaces for - and space."""
+    """The lookup key of a phrase: lower case, straight apostrophes, one space for spaces and -."""
     return re.sub(r"[\s-]+", " ", phrase.translate(_APOSTROPHES).strip().lower())
 
 
@@ -155,7 +165,7 @@ def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
     """One alternation of whole phrases, longest first so "let down" wins over "down"."""
     unique = sorted({normalize(p) for p in phrases}, key=len, reverse=True)
     parts = [r"[\s-]+".join(re.escape(w) for w in p.split(" ")) for p in unique]
-    return re.compile(r"(?:" + "|".join(parts) + r")(?![\w'-])", re.IGNORECASE)
+    return re.compile(r"(?:" + "|".join(parts) + r")(?![\w'-])")
 
 
 @dataclass(frozen=True)
@@ -233,8 +243,7 @@ _VERB = re.compile(
     r"|(?P<be>am|was|were|is|are|be|been|being|get|gets|got|gotten|getting|became|become|becomes"
     r"|becoming|grew|stayed|remained|seemed|seem|ended\s+up|end\s+up)"
     r"|(?P<make>make|makes|made|making))(?P<neg>n'?t)?\b"
-    r"|(?<=\bi)(?P<im>'m)\b|\b(?P<im2>im)\b|(?<=\w)(?P<is>'s|'re)\b",
-    re.IGNORECASE,
+    r"|(?<=\bi)(?P<im>'m)\b|\b(?P<im2>im)\b|(?<=\w)(?P<is>'s|'re)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?;:\n]")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|,")
@@ -243,27 +252,38 @@ _NEGATIONS = frozenset({"not", "never", "no", "longer", "hardly", "barely"})
 # Words that may stand between a subject and its feeling verb: auxiliaries, adverbs, "to", and
 # verbs that take "to feel" / "feeling" ("I hate feeling", "I started to feel").
 _BETWEEN = frozenset(
-    """
-    do does did have has had having am is are was were be been being will would can could shall
-    should may might must to of just still really always often sometimes honestly actually also
-    even already then truly totally immediately suddenly instantly genuinely now finally usually
-    constantly basically literally definitely certainly probably so only mostly simply kind sort
-    kinda pretty all both somehow again ever once instead used tend tended start started starting
-    begin began beginning keep kept keeps stop stopped end ended up come came hate hated want
-    wanted wants tired sick sort rather quite slightly least at first get got getting gotten
-    """.split()
-)
+    {
+        "do", "does", "did", "have", "has", "had", "having", "am", "is", "are", "was", "were",
+        "be", "been", "being", "will", "would", "can", "could", "shall", "should", "may",
+        "might", "must", "to", "of", "just", "still", "really", "always", "often", "sometimes",
+        "honestly", "actually", "also", "even", "already", "then", "truly", "totally",
+        "immediately", "suddenly", "instantly", "genuinely", "now", "finally", "usually",
+        "constantly", "basically", "literally", "definitely", "certainly", "probably", "so",
+        "only", "mostly", "simply", "kind", "sort", "kinda", "pretty", "all", "both", "somehow",
+        "again", "ever", "once", "instead", "used", "tend", "tended", "start", "started",
+        "starting", "begin", "began", "beginning", "keep", "kept", "keeps", "stop", "stopped",
+        "end", "ended", "up", "come", "came", "hate", "hated", "want", "wanted", "wants",
+        "tired", "sick", "rather", "quite", "slightly", "least", "at", "first", "get", "got",
+        "getting", "gotten"
+    }
+)  # fmt: skip
 _ELIDED = frozenset({",", "and", "then", "but", "so", "or", "yet", "also", "just"})
 _PERSONS = frozenset({"i", "you", "he", "she", "they", "we"})
 _THINGS = frozenset({"it", "this", "that", "which", "what", "everything", "all", "whole"})
 _CAUSATIVE = frozenset(
-    "make makes made making left leave leaves leaving got get gets getting have has had having "
-    "let lets keep keeps kept".split()
-)
+    {
+        "make", "makes", "made", "making", "left", "leave", "leaves", "leaving", "got", "get",
+        "gets", "getting", "have", "has", "had", "having", "let", "lets", "keep", "keeps",
+        "kept"
+    }
+)  # fmt: skip
 _REPORTING = frozenset(
-    "said says say told tells tell think thinks thought called calls claimed claims insisted "
-    "implied acted acts treated treats pretended assumed decided meant".split()
-)
+    {
+        "said", "says", "say", "told", "tells", "tell", "think", "thinks", "thought", "called",
+        "calls", "claimed", "claims", "insisted", "implied", "acted", "acts", "treated",
+        "treats", "pretended", "assumed", "decided", "meant"
+    }
+)  # fmt: skip
 
 Subject = Literal["speaker", "thing", "other"]
 
@@ -330,33 +350,41 @@ def _subject(text: str, start: int) -> tuple[Subject, bool]:
 
 # --- reading what follows the verb ------------------------------------------------------------
 
+# Words between the verb and the feeling: degree ("so", "a bit"), and fillers ("being", "left").
+_DEGREE_WORDS = """
+    so|really|very|incredibly|extremely|totally|completely|utterly|pretty|quite|a bit|a little|
+    a little bit|a tiny bit|kind of|kinda|sort of|somewhat|super|deeply|truly|absolutely|just|too|
+    even|more|most|rather|fairly|increasingly|terribly|horribly|awfully|genuinely|honestly|
+    actually|also|still|all|almost|slightly|such|a lot of|so much|much|a lot|a sense of|
+    a wave of|more and more|immediately|instantly|suddenly|already|always|often|sometimes|
+    constantly|mostly|mainly|only|entirely|fully|painfully|profoundly|seriously|ridiculously|
+    insanely|hella|damn|fucking|freaking|bloody|being|feeling|left|made|become|getting|beyond|
+    extra|that|this|pure|utter|real|quietly|secretly|literally|basically|starting to feel|
+    a little more|less than
+"""
 _DEGREE = re.compile(
-    r"\s*(?:(?:so|really|very|incredibly|extremely|totally|completely|utterly|pretty|quite|"
-    r"a\s+bit|a\s+little(?:\s+bit)?|a\s+tiny\s+bit|kind\s+of|kinda|sort\s+of|somewhat|super|"
-    r"deeply|truly|absolutely|just|too|even|more|most|rather|fairly|increasingly|terribly|"
-    r"horribly|awfully|genuinely|honestly|actually|also|still|all|almost|slightly|such|"
-    r"a\s+lot\s+of|so\s+much|a\s+lot|a\s+sense\s+of|a\s+wave\s+of|more\s+and\s+more|"
-    r"immediately|instantly|suddenly|already|always|often|sometimes|constantly|mostly|mainly|"
-    r"only|entirely|fully|painfully|profoundly|seriously|ridiculously|insanely|hella|damn|"
-    r"fucking|freaking|bloody|being|feeling|left|made|become|getting|beyond|extra|that|"
-    r"this|pure|utter|real|quietly|secretly|literally|basically|starting\s+to\s+feel|"
-    r"a\s+little\s+more|less\s+than)\s+)*",
-    re.IGNORECASE,
+    r"\s*(?:(?:"
+    + "|".join(
+        r"\s+".join(w.split())
+        for w in sorted(_DEGREE_WORDS.replace("\n", "").split("|"), key=len, reverse=True)
+    )
+    + r")\s+)*"
 )
-_DENIAL = re.compile(r"(?:not|never|no\s+longer|hardly|barely)\s+", re.IGNORECASE)
+_DENIAL = re.compile(r"(?:not|never|no\s+longer|hardly|barely)\s+")
+# Between two feelings of one list: a comma and/or a conjunction. A contrast ("but", "just")
+# ends a denial: "I wasn't angry, just sad".
 _CONNECTOR = re.compile(
-    r"\s*(?:,\s*(?:and|or|nor|but|yet)?|\s(?:and|or|nor|but|yet|as\s+well\s+as)|\s*/|\s*&)\s*"
-    r"(?P<contrast>(?:(?:just|only|more|mostly|rather|but|instead|actually)\s+)+)?",
-    re.IGNORECASE,
+    r"\s*(?P<comma>,)?\s*(?P<conj>(?:and|or|nor|but|yet|as\s+well\s+as|/|&)(?![\w'])\s*)?"
+    r"(?:(?:just|only|mostly|more|rather|instead|actually|also|even|then)\s+)*"
 )
+_CONTRAST = re.compile(r"\b(?:but|yet|just|only|mostly|more|rather|instead|actually)\b")
+_ME = re.compile(r"\s+me\b")
 _DENIED_BEFORE = re.compile(
-    r"(?:\b(?:not|never|no|nobody|none)|n't)\s+(?:(?:even|really|ever|once|actually|just|always)\s+)?$",
-    re.IGNORECASE,
+    r"(?:\b(?:not|never|no|nobody|none)|n't)\s+(?:(?:even|really|ever|once|actually|just|always)\s+)?$"
 )
 _SPEAKER_DOES = re.compile(
-    r"\bI(?:'ve|'d|'ll)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|once|finally|"
-    r"was|never|always|sometimes)\s+)*$",
-    re.IGNORECASE,
+    r"\bi(?:'ve|'d|'ll)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|once|finally|"
+    r"was|never|always|sometimes)\s+)*$"
 )
 
 
@@ -368,31 +396,41 @@ class _Hit:
     denied: bool
 
 
+def _skip_degree(text: str, pos: int) -> int:
+    degree = _DEGREE.match(text, pos)
+    return pos if degree is None else degree.end()
+
+
 def _read_feelings(
-    text: str, pos: int, forms: re.Pattern[str], denied: bool, lex: _Lexicon
+    text: str,
+    pos: int,
+    forms: re.Pattern[str],
+    table: Mapping[str, FeelingEntry],
+    denied: bool,
+    lex: _Lexicon,
 ) -> Iterator[_Hit]:
     """Read "so stupid and alone" / "angry, just sad" / "loved" (denied) from ``pos``."""
     while True:
-        pos = _DEGREE.match(text, pos).end()  # type: ignore[union-attr]  # it matches empty
+        pos = _skip_degree(text, pos)
         here = denied
         found = forms.match(text, pos)
         if found is None and (denial := _DENIAL.match(text, pos)):
             here = True
-            pos = _DEGREE.match(text, denial.end()).end()  # type: ignore[union-attr]
+            pos = _skip_degree(text, denial.end())
             found = forms.match(text, pos)
         if here and (opposite := lex.negation.match(text, pos)):
             entry = lex.by_negation[normalize(opposite.group())]
             yield _Hit(entry, opposite.start(), opposite.end(), False)
             pos = opposite.end()
         elif found is not None:
-            yield _Hit(lex.by_phrase[normalize(found.group())], found.start(), found.end(), here)
+            yield _Hit(table[normalize(found.group())], found.start(), found.end(), here)
             pos = found.end()
         else:
             return
         joint = _CONNECTOR.match(text, pos)
-        if joint is None:
+        if joint is None or not (joint.group("comma") or joint.group("conj")):
             return
-        if joint.group("contrast"):
+        if _CONTRAST.search(joint.group()):
             denied = False
         pos = joint.end()
 
@@ -402,25 +440,23 @@ def _explicit(text: str, lex: _Lexicon) -> Iterator[_Hit]:
         kind = verb.lastgroup
         denied = verb.group("neg") is not None
         if kind in ("im", "im2"):
-            yield from _read_feelings(text, verb.end(), lex.be_form, denied, lex)
+            yield from _read_feelings(text, verb.end(), lex.be_form, lex.by_phrase, denied, lex)
             continue
         who, denial = _subject(text, verb.start())
         denied = denied or denial
+        be = (verb.group("be") or "").lower()
         if verb.group("make"):
-            me = re.compile(r"\s+me\b", re.IGNORECASE).match(text, verb.end())
+            me = _ME.match(text, verb.end())
             if me is not None:
-                yield from _read_feelings(text, me.end(), lex.be_form, denied, lex)
+                yield from _read_feelings(text, me.end(), lex.be_form, lex.by_phrase, denied, lex)
         elif who == "speaker" and verb.group("feel"):
-            yield from _read_feelings(text, verb.end(), lex.any_form, denied, lex)
-        elif who == "speaker" and verb.group("be") and verb.group("be").lower() not in ("is", "are"):
-            yield from _read_feelings(text, verb.end(), lex.be_form, denied, lex)
+            yield from _read_feelings(text, verb.end(), lex.any_form, lex.by_phrase, denied, lex)
+        elif who == "speaker" and be and be not in ("is", "are"):
+            yield from _read_feelings(text, verb.end(), lex.be_form, lex.by_phrase, denied, lex)
         elif who != "speaker":
             # "it was humiliating", "you were so dismissive": the cause, described
             evoked = lex.evoked if who == "thing" else lex.evoked_not_form
-            for hit in _read_feelings(text, verb.end(), evoked, denied, lex):
-                found = text[hit.start : hit.end]
-                entry = lex.by_evoked.get(normalize(found), hit.entry)
-                yield _Hit(entry, hit.start, hit.end, hit.denied)
+            yield from _read_feelings(text, verb.end(), evoked, lex.by_evoked, denied, lex)
     for pattern, entry in lex.idioms:
         for m in pattern.finditer(text):
             denied = _DENIED_BEFORE.search(text, max(0, m.start() - 30), m.start()) is not None
@@ -444,21 +480,20 @@ def detect_feelings(text: str, limit: int = 4) -> list[DetectedFeeling]:
     the speaker denies ("I wasn't angry") is never added back by a situation.
     """
     lex = _lexicon()
-    text = same_length_text(text)
+    text = prepare_text(text)
     found: list[DetectedFeeling] = []
     taken: set[str] = set()
     explicit = sorted(_explicit(text, lex), key=lambda h: (h.start, -h.end))
     denied = {h.entry.name for h in explicit if h.denied}
-    for source, hits in (
+    sources: tuple[tuple[Literal["explicit", "situation"], list[_Hit]], ...] = (
         ("explicit", [h for h in explicit if not h.denied]),
         ("situation", sorted(_situational(text, lex), key=lambda h: h.start)),
-    ):
+    )
+    for source, hits in sources:
         for hit in hits:
             name = hit.entry.name
             if name in taken or (source == "situation" and name in denied):
                 continue
             taken.add(name)
-            found.append(
-                DetectedFeeling(name, hit.entry.sentence, source, hit.start, hit.end)  # type: ignore[arg-type]
-            )
+            found.append(DetectedFeeling(name, hit.entry.sentence, source, hit.start, hit.end))
     return found[:limit]

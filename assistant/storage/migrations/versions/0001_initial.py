@@ -37,9 +37,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_practice_attempts")),
     )
-    op.create_index(
-        op.f("ix_practice_attempts_created_at"), "practice_attempts", ["created_at"]
-    )
+    op.create_index(op.f("ix_practice_attempts_created_at"), "practice_attempts", ["created_at"])
     op.create_index(
         op.f("ix_practice_attempts_attempt_group"), "practice_attempts", ["attempt_group"]
     )
@@ -77,9 +75,7 @@ def upgrade() -> None:
             name=op.f("uq_agreement_checks_agreement_id_week_start"),
         ),
     )
-    op.create_index(
-        op.f("ix_agreement_checks_agreement_id"), "agreement_checks", ["agreement_id"]
-    )
+    op.create_index(op.f("ix_agreement_checks_agreement_id"), "agreement_checks", ["agreement_id"])
 
     op.create_table(
         "checkins",

@@ -1,0 +1,310 @@
+"""Language rules of the apology guardrail: rows that must be caught, rows that must pass."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from guardrails._patterns import PatternError, compile_pattern, load_rules
+from guardrails.apology import PATTERN_FILE, ApologyCategory, check_apology
+from guardrails.findings import Verdict
+
+C = ApologyCategory
+
+# (draft, the category that must be among the findings, words the finding's span must contain)
+MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
+    # excuse or justification
+    ("I'm sorry, but I was exhausted.", C.EXCUSE, "exhausted"),
+    ("I only did it because work was crazy.", C.EXCUSE, "because work was crazy"),
+    ("I had no choice.", C.EXCUSE, "no choice"),
+    ("I'm sorry I was late, but traffic was terrible.", C.EXCUSE, "traffic was terrible"),
+    ("Sorry I snapped, I was just really tired.", C.EXCUSE, "tired"),
+    ("Sorry, I was just so overwhelmed with the move.", C.EXCUSE, "overwhelmed"),
+    ("I yelled because I'd been so stressed.", C.EXCUSE, "stressed"),
+    ("What was I supposed to do?", C.EXCUSE, "supposed to do"),
+    ("Anyone would have done the same.", C.EXCUSE, "Anyone would have"),
+    ("In my defense, nobody told me.", C.EXCUSE, "In my defense"),
+    ("It's not my fault the train was cancelled.", C.EXCUSE, "not my fault"),
+    ("I had a really long day at work.", C.EXCUSE, "long day"),
+    ("I'm sorry, but I didn't know it was that important to you.", C.EXCUSE, "but I didn't know"),
+    ("I'm sorry, but I'm not going to apologize for having friends.", C.EXCUSE, "but I'm not"),
+    ("I apologize, but you have to understand how busy I've been.", C.BLAME_SHIFT, "but you have"),
+    ("I'm sorry I lied, but you make it hard to tell you anything.", C.BLAME_SHIFT, "but you make"),
+    # blame-shift
+    ("You also forgot my birthday last year.", C.BLAME_SHIFT, "You also forgot"),
+    ("If you hadn't yelled, I wouldn't have left.", C.BLAME_SHIFT, "If you hadn't"),
+    ("If you had told me earlier, this wouldn't have happened.", C.BLAME_SHIFT, "If you had"),
+    ("You took it wrong.", C.BLAME_SHIFT, "took it wrong"),
+    ("You made me do it.", C.BLAME_SHIFT, "You made me"),
+    ("You're too sensitive.", C.BLAME_SHIFT, "too sensitive"),
+    ("I only yelled because you wouldn't stop nagging me.", C.BLAME_SHIFT, "because you"),
+    ("You always do this, you blow everything up.", C.BLAME_SHIFT, "You always do this"),
+    ("You never listen to me either.", C.BLAME_SHIFT, "You never listen"),
+    ("It's your fault as much as mine.", C.BLAME_SHIFT, "your fault"),
+    ("You're not perfect either.", C.BLAME_SHIFT, "not perfect either"),
+    ("What about when you ignored my texts?", C.BLAME_SHIFT, "What about when you"),
+    ("You misunderstood what I said.", C.BLAME_SHIFT, "misunderstood"),
+    ("You should have told me sooner.", C.BLAME_SHIFT, "should have told"),
+    ("You can't take a joke.", C.BLAME_SHIFT, "take a joke"),
+    # conditional
+    ("I'm sorry if you were offended.", C.CONDITIONAL, "sorry if"),
+    ("Sorry if I hurt you.", C.CONDITIONAL, "if I hurt you"),
+    ("If I hurt you, I apologize.", C.CONDITIONAL, "If I hurt you"),
+    ("I'm sorry if my words came across wrong.", C.CONDITIONAL, "if my words"),
+    ("I apologize if anything I said upset you.", C.CONDITIONAL, "if anything"),
+    ("If that came across badly, sorry.", C.CONDITIONAL, "If that came across"),
+    ("Sorry for whatever I did.", C.CONDITIONAL, "whatever"),
+    ("Whatever I did, I'm sorry.", C.CONDITIONAL, "Whatever I did"),
+    # non-apology
+    ("I'm sorry you feel that way.", C.NON_APOLOGY, "you feel that way"),
+    ("Mistakes were made.", C.NON_APOLOGY, "Mistakes were made"),
+    ("I regret that you were offended.", C.NON_APOLOGY, "I regret that you"),
+    ("I'm sorry that you're upset.", C.NON_APOLOGY, "you're upset"),
+    ("I'm sorry you took it that way.", C.NON_APOLOGY, "you took it that way"),
+    ("I'm sorry you felt that I ignored you.", C.NON_APOLOGY, "you felt that I"),
+    ("Sorry for any confusion.", C.NON_APOLOGY, "any confusion"),
+    ("I apologize for the misunderstanding.", C.NON_APOLOGY, "misunderstanding"),
+    ("I'm sorry things got out of hand.", C.NON_APOLOGY, "things got out of hand"),
+    ("I'm sorry you were hurt by what happened.", C.NON_APOLOGY, "you were hurt"),
+    # minimizing
+    ("It was just a joke.", C.MINIMIZING, "just a joke"),
+    ("It's not a big deal.", C.MINIMIZING, "big deal"),
+    ("You're overreacting.", C.MINIMIZING, "overreacting"),
+    ("It was only five minutes.", C.MINIMIZING, "only five minutes"),
+    ("It was one comment, you're blowing it out of proportion.", C.MINIMIZING, "proportion"),
+    ("Come on, lighten up.", C.MINIMIZING, "lighten up"),
+    ("It was just a couple of drinks.", C.MINIMIZING, "just a couple of drinks"),
+    ("You're being dramatic.", C.MINIMIZING, "dramatic"),
+    ("I was five minutes late, it's not the end of the world.", C.MINIMIZING, "end of the world"),
+    ("It wasn't that bad.", C.MINIMIZING, "that bad"),
+    ("My bad.", C.MINIMIZING, "My bad"),
+    # intent over impact
+    ("I didn't mean it so you shouldn't be upset.", C.INTENT_OVER_IMPACT, "didn't mean it"),
+    ("It wasn't my intention, that's what matters.", C.INTENT_OVER_IMPACT, "what matters"),
+    ("I never meant to hurt you, you know that.", C.INTENT_OVER_IMPACT, "never meant"),
+    ("My intentions were good, so I don't see the problem.", C.INTENT_OVER_IMPACT, "intentions"),
+    ("I didn't mean it like that.", C.INTENT_OVER_IMPACT, "like that"),
+    ("I was only trying to help.", C.INTENT_OVER_IMPACT, "trying to help"),
+    ("It wasn't on purpose. Sorry.", C.INTENT_OVER_IMPACT, "on purpose"),
+    ("You know I would never hurt you on purpose.", C.INTENT_OVER_IMPACT, "You know I would"),
+    # demanding forgiveness or moving on
+    ("Can we just move on?", C.DEMANDING_FORGIVENESS, "move on"),
+    ("You have to forgive me.", C.DEMANDING_FORGIVENESS, "have to forgive"),
+    ("Let's put it behind us now.", C.DEMANDING_FORGIVENESS, "put it behind"),
+    ("I said sorry, what more do you want?", C.DEMANDING_FORGIVENESS, "I said sorry"),
+    ("I've apologized three times already, can we drop it?", C.DEMANDING_FORGIVENESS, "drop it"),
+    ("I need you to let this go.", C.DEMANDING_FORGIVENESS, "let this go"),
+    ("Okay, I'm sorry, are we good now?", C.DEMANDING_FORGIVENESS, "are we good now"),
+    ("How many times do I have to apologize?", C.DEMANDING_FORGIVENESS, "How many times"),
+    ("I'm sorry, ok? Jeez.", C.DEMANDING_FORGIVENESS, "sorry, ok?"),
+    # sarcasm or self-pity
+    ("Happy now?", C.SARCASM_SELF_PITY, "Happy now"),
+    ("Fine. I'm sorry. Happy?", C.SARCASM_SELF_PITY, "Happy"),
+    ("I'm such a terrible partner.", C.SARCASM_SELF_PITY, "terrible partner"),
+    ("I guess I'm the worst person ever.", C.SARCASM_SELF_PITY, "the worst person"),
+    ("Well excuse me for caring.", C.SARCASM_SELF_PITY, "excuse me for"),
+    ("Sorry I'm such a disappointment to you.", C.SARCASM_SELF_PITY, "disappointment"),
+    ("I guess I can't do anything right.", C.SARCASM_SELF_PITY, "anything right"),
+    ("I'm sorry I'm not perfect like you.", C.SARCASM_SELF_PITY, "not perfect"),
+    ("Oh, so now I'm the bad guy?", C.SARCASM_SELF_PITY, "bad guy"),
+    ("Well, sorry for trying to be nice.", C.SARCASM_SELF_PITY, "sorry for trying"),
+    ("Sorry, I guess.", C.SARCASM_SELF_PITY, "Sorry, I guess"),
+    # overpromising
+    ("Never ever again.", C.OVERPROMISING, "Never ever"),
+    ("I'll never be late again.", C.OVERPROMISING, "never be late"),
+    ("I'll be there every single weekend, no exceptions.", C.OVERPROMISING, "every single"),
+    ("I promise I will always text you back.", C.OVERPROMISING, "always"),
+    ("This will never happen again, I promise.", C.OVERPROMISING, "never happen again"),
+    ("I swear I will never look at my phone at dinner again.", C.OVERPROMISING, "never"),
+    ("I promise you'll never have to worry about this again.", C.OVERPROMISING, "never have"),
+    ("From now on I'll always put you first.", C.OVERPROMISING, "always"),
+    ("I'll be a completely different person.", C.OVERPROMISING, "different person"),
+    ("I'm sorry. I'll do whatever it takes, no matter what.", C.OVERPROMISING, "whatever it takes"),
+    # weaponizing a tender disclosure
+    ("You're only upset because of your dad.", C.WEAPONIZING_DISCLOSURE, "because of your dad"),
+    ("This is your trust issues from your ex talking.", C.WEAPONIZING_DISCLOSURE, "talking"),
+    ("That's just your anxiety talking.", C.WEAPONIZING_DISCLOSURE, "anxiety talking"),
+    ("You're just insecure because your ex cheated on you.", C.WEAPONIZING_DISCLOSURE, "your ex"),
+    ("I'm not your ex, stop treating me like him.", C.WEAPONIZING_DISCLOSURE, "your ex"),
+    ("You're projecting your dad onto me.", C.WEAPONIZING_DISCLOSURE, "onto me"),
+    ("Honestly, you're acting like your mother right now.", C.WEAPONIZING_DISCLOSURE, "mother"),
+    ("You told me yourself you get jealous.", C.WEAPONIZING_DISCLOSURE, "told me yourself"),
+    # no ownership at all
+    ("Whatever.", C.NO_OWNERSHIP, "Whatever."),
+    ("Okay, noted.", C.NO_OWNERSHIP, "Okay, noted."),
+    ("These things happen.", C.NO_OWNERSHIP, "These things happen."),
+    ("It is what it is.", C.NO_OWNERSHIP, "It is what it is."),
+    ("I hear you.", C.NO_OWNERSHIP, "I hear you."),
+    ("  Noted. Let's talk later.  ", C.NO_OWNERSHIP, "Noted. Let's talk later."),
+]
+
+# Honest apologies, partial apologies, empathy, restatements and realistic commitments.
+MUST_PASS: list[str] = [
+    # intent stated while the impact is owned
+    "I wasn't trying to embarrass you, and I did. I'm sorry.",
+    "I didn't mean to hurt you, and yet I did.",
+    "I didn't mean to make you feel small, but I did, and I'm sorry.",
+    # honest partial apologies (the article's own)
+    "I'm sorry we got into a fight about this.",
+    "I'm sorry I was impatient.",
+    "I didn't listen to you when you really needed to be heard.",
+    # an explanation that keeps responsibility
+    "I was stressed, and that's no excuse; I'm sorry I snapped at you.",
+    "I'm sorry I snapped. There's no excuse for it.",
+    "I was tired, but that's not your fault, and I'm sorry I took it out on you.",
+    "I'm sorry I forgot, not because I don't care, but because I didn't think.",
+    "I'm sorry, but I understand why you're hurt.",
+    "I'm sorry I didn't show up. It wasn't because I didn't care, but I see that's how it felt.",
+    # realistic, specific commitments
+    "I'll text you if I'm running late.",
+    "I can't promise I'll never slip up, but I'll tell you right away if I do.",
+    "I'm sorry I kept checking my phone during dinner. I'll leave it in the other room on Fridays.",
+    # empathy for a hurt from before the relationship
+    "I'm sorry you went through that. You didn't deserve it.",
+    "I wish that didn't happen to you.",
+    "You were bullied at school, and no one stood up for you. I'm so sorry. "
+    "You didn't deserve that.",
+    "That must have been so lonely. I'm sorry you went through that with your dad.",
+    # the article's worked examples, with restatements that use "you"
+    "I'm sorry I broke your trust. I need to figure out how to support you better.",
+    "You felt embarrassed. I'm sorry I embarrassed you.",
+    "You felt embarrassed when I left early. That makes sense. I'm sorry I embarrassed you.",
+    "You felt judged and shamed by kids at school for how you dressed. That's why you're really "
+    "sensitive to any comments about how you look. That makes sense to me. I'm sorry you "
+    "experienced that. You didn't deserve it.",
+    "You feel invisible when we spend time with my friends. It's like I forget you exist because "
+    "I'm so excited to see them. And that makes your anxiety worse. I can see that I've been doing "
+    "that to you for years. I wasn't trying to make you feel that way, and yet I did. I am sorry.",
+    "I said I was going to support you in going on that trip with your friends. And then I "
+    "complained to you about how hard it was on me. You felt confused and angry. I'm sorry I broke "
+    "your trust in that way, and I'm sorry I haven't lived up to that.",
+    "You were sad and angry. I can see that my actions reminded you of old situations. I am sorry "
+    "that you had to relive those old painful memories.",
+    # owning a past minimizing or blaming remark is not repeating it
+    "I know I said you were overreacting, and that was unfair. I'm sorry.",
+    "I'm sorry I brushed it off as a joke. It wasn't just a joke to you, and it hurt.",
+    "It was a big deal, and I treated it like it wasn't. I'm sorry.",
+    "I'm sorry I said your worries were silly. They aren't.",
+    "I know it was more than five minutes to you; it was another time I didn't show up. I'm sorry.",
+    # "you" in a restatement or an owning clause is not blame
+    "I'm sorry you felt hurt when I ignored you.",
+    "You told me you felt alone, and I didn't listen. I'm sorry.",
+    "I'm sorry I interrupted you. You always have to fight to be heard, and I made it harder.",
+    "I know you've told me how much your dad's drinking scared you, and I got drunk anyway. "
+    "I'm sorry.",
+    "I get why you're upset, and I'm sorry I laughed.",
+    # plain ownership
+    "I'm sorry I made that joke about your cooking in front of my parents. It was unkind.",
+    "I'm so sorry I lied about where I was. I broke your trust.",
+    "I forgot our anniversary. I know how much it meant to you, and I'm sorry.",
+    "It was selfish of me to cancel at the last minute. I'm sorry.",
+    "I messed up. I'm sorry I wasn't there when you needed me.",
+    "I should have called. I'm sorry you sat there waiting.",
+    "I'm sorry I was so distant this week.",
+    "I regret how I spoke to you, and I'm sorry.",
+    "My words were hurtful and unfair.",
+    # typographic apostrophes behave like straight ones
+    "I\u2019m sorry I didn\u2019t call. That\u2019s on me.",
+]
+
+
+@pytest.mark.parametrize(("text", "category", "span_words"), MUST_MATCH)
+def test_fault_is_named(text: str, category: ApologyCategory, span_words: str) -> None:
+    result = check_apology(text)
+    assert result.verdict is Verdict.REJECT
+    matching = [f for f in result.findings if f.category == category.value]
+    assert matching, f"expected {category}, got {[f.category for f in result.findings]}"
+    assert any(span_words.lower() in f.span.text.lower() for f in matching), [
+        f.span.text for f in matching
+    ]
+
+
+@pytest.mark.parametrize("text", MUST_PASS)
+def test_honest_apology_passes(text: str) -> None:
+    result = check_apology(text)
+    assert result.findings == [], [(f.category, f.span.text) for f in result.findings]
+    assert result.verdict is Verdict.ACCEPT
+    assert result.accepted
+
+
+def test_every_category_has_rows_that_must_match() -> None:
+    assert {category for _, category, _ in MUST_MATCH} == set(ApologyCategory)
+
+
+@pytest.mark.parametrize("text", [row[0] for row in MUST_MATCH])
+def test_spans_point_into_the_text(text: str) -> None:
+    for finding in check_apology(text).findings:
+        assert text[finding.span.start : finding.span.end] == finding.span.text
+        assert finding.reason and finding.hint
+
+
+def test_spans_are_offsets_into_the_original_text_in_a_whole_response() -> None:
+    text = (
+        "You felt embarrassed when I left early. That makes sense.\n"
+        "I\u2019m sorry, but I was exhausted. Can we just move on?"
+    )
+    result = check_apology(text)
+    categories = [f.category for f in result.findings]
+    assert categories == [C.EXCUSE.value, C.DEMANDING_FORGIVENESS.value]
+    excuse, demand = result.findings
+    assert excuse.span.text == "I was exhausted"
+    assert excuse.span.start == text.index("I was exhausted")
+    assert demand.span.start == text.index("Can we just move on")
+
+
+def test_a_phrase_is_reported_once() -> None:
+    result = check_apology("Sorry if you didn't feel heard.")
+    assert [f.category for f in result.findings] == [C.CONDITIONAL.value]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_empty_text_is_rejected_for_no_ownership(text: str) -> None:
+    result = check_apology(text)
+    assert result.verdict is Verdict.REJECT
+    [finding] = result.findings
+    assert finding.category == C.NO_OWNERSHIP.value
+    assert (finding.span.start, finding.span.end, finding.span.text) == (0, 0, "")
+
+
+def test_no_ownership_is_not_added_on_top_of_a_named_fault() -> None:
+    result = check_apology("You're too sensitive.")
+    assert [f.category for f in result.findings] == [C.BLAME_SHIFT.value]
+
+
+def test_json_shape_is_stable() -> None:
+    dumped = check_apology("I'm sorry if you were offended.").model_dump(mode="json")
+    assert list(dumped) == ["verdict", "findings"]
+    assert dumped["verdict"] == "reject"
+    [finding] = dumped["findings"]
+    assert list(finding) == ["category", "span", "reason", "hint"]
+    assert list(finding["span"]) == ["start", "end", "text"]
+    assert finding["category"] == "conditional"
+    assert json.loads(json.dumps(dumped)) == dumped
+    accepted = check_apology("I'm sorry I was impatient.").model_dump(mode="json")
+    assert accepted == {"verdict": "accept", "findings": []}
+
+
+def test_every_family_names_a_known_category_and_says_why_and_how() -> None:
+    rules = load_rules(PATTERN_FILE)
+    for family in rules.families:
+        assert family.spec.category in set(ApologyCategory), family.spec.name
+        assert family.spec.reason.strip() and family.spec.hint.strip()
+
+
+def test_pattern_conventions() -> None:
+    lexicon = {"state": "tired|exhausted"}
+    pattern = compile_pattern(r"\bI'm (?:%state%)\b", lexicon)
+    assert pattern.search("im   EXHAUSTED")
+    assert not pattern.search("I'm fine")
+    with pytest.raises(PatternError, match="unknown lexicon entry"):
+        compile_pattern(r"%nope%", lexicon)
+    with pytest.raises(PatternError, match="does not compile"):
+        compile_pattern(r"(unclosed", lexicon)
+
+
+def test_patterns_are_compiled_once() -> None:
+    assert load_rules(PATTERN_FILE) is load_rules(PATTERN_FILE)
+    families = load_rules(PATTERN_FILE).families
+    assert all(isinstance(p, re.Pattern) for f in families for p in f.patterns)

@@ -1,0 +1,339 @@
+"""Feeling detection: tables of rows that must match and rows that must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.offline.feelings import detect_feelings, feeling_entry, inventory
+
+GOEMOTIONS = {
+    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
+    "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
+    "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride",
+    "realization", "relief", "remorse", "sadness", "surprise",
+}  # fmt: skip
+
+
+def explicit(text: str) -> list[str]:
+    return [f.feeling for f in detect_feelings(text, limit=10) if f.source == "explicit"]
+
+
+def situation(text: str) -> list[str]:
+    return [f.feeling for f in detect_feelings(text, limit=10) if f.source == "situation"]
+
+
+# --- the inventory ----------------------------------------------------------------------------
+
+
+def test_inventory_is_curated_and_mapped_to_goemotions() -> None:
+    entries = inventory()
+    assert 60 <= len(entries) <= 90
+    for entry in entries:
+        assert entry.goemotions and set(entry.goemotions) <= GOEMOTIONS, entry.name
+        assert entry.sentence in (f"You felt {entry.name}.", f"You were {entry.name}.")
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "stupid", "foolish", "small", "invisible", "unimportant", "replaced", "second-best",
+        "forgotten", "unwanted", "alone", "lonely", "dismissed", "judged", "shamed", "embarrassed",
+        "humiliated", "betrayed", "deceived", "lied to", "let down", "hurt", "angry", "furious",
+        "resentful", "anxious", "scared", "insecure", "jealous", "confused", "sad", "heartbroken",
+        "exhausted", "overwhelmed", "unappreciated", "taken for granted", "disrespected",
+        "controlled", "trapped", "abandoned", "rejected", "unloved", "unsafe", "powerless",
+        "guilty", "ashamed", "worthless", "left out", "blindsided",
+    ],
+)  # fmt: skip
+def test_inventory_holds_the_words_people_use(word: str) -> None:
+    entry = feeling_entry(word)
+    assert entry is not None and entry.name == word
+
+
+@pytest.mark.parametrize(
+    ("word", "name", "family", "say"),
+    [
+        ("mortified", "humiliated", "shame", "felt"),
+        ("disappointed", "let down", "hurt", "felt"),
+        ("Second best", "second-best", "hurt", "felt"),
+        ("terrified", "scared", "fear", "felt"),
+        ("betrayed", "betrayed", "hurt", "were"),
+        ("humiliating", "humiliated", "shame", "felt"),
+    ],
+)
+def test_feeling_entry_collapses_synonyms(word: str, name: str, family: str, say: str) -> None:
+    entry = feeling_entry(word)
+    assert entry is not None
+    assert (entry.name, entry.family, entry.say) == (name, family, say)
+
+
+@pytest.mark.parametrize("word", ["happy", "wrong", "sorry", "table", ""])
+def test_feeling_entry_knows_what_is_not_in_it(word: str) -> None:
+    assert feeling_entry(word) is None
+
+
+# --- explicit feelings ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("I felt stupid.", ["stupid"]),
+        ("I feel so alone.", ["alone"]),
+        ("I was humiliated.", ["humiliated"]),
+        ("I'm hurt.", ["hurt"]),
+        ("I’m hurt.", ["hurt"]),
+        ("im so hurt", ["hurt"]),
+        ("It made me feel small.", ["small"]),
+        ("That left me feeling completely invisible.", ["invisible"]),
+        ("I was so embarrassed I wanted to disappear.", ["embarrassed"]),
+        ("I've been anxious for weeks.", ["anxious"]),
+        ("I got angry.", ["angry"]),
+        ("I'm scared.", ["scared"]),
+        ("It makes me sad.", ["sad"]),
+        ("It made me so jealous.", ["jealous"]),
+        ("I felt stupid and alone.", ["stupid", "alone"]),
+        ("I felt hurt, angry and betrayed.", ["hurt", "angry", "betrayed"]),
+        ("I was really, incredibly disappointed.", []),  # a comma between degree words ends it
+        ("I was incredibly disappointed.", ["let down"]),
+        ("I was a bit let down.", ["let down"]),
+        ("I was mortified.", ["humiliated"]),
+        ("I was lied to.", ["lied to"]),
+        ("I was being ignored.", ["ignored"]),
+        ("I felt like I was being replaced.", ["replaced"]),
+        ("I felt taken for granted.", ["taken for granted"]),
+        ("I feel second-best.", ["second-best"]),
+        ("I hate feeling so unimportant.", ["unimportant"]),
+        ("Came home and felt so stupid.", ["stupid"]),
+        ("He shouted and I just froze and felt powerless.", ["powerless"]),
+        ("It was humiliating.", ["humiliated"]),
+        ("That's so embarrassing.", ["embarrassed"]),
+        ("You were so dismissive.", ["dismissed"]),
+        ("It felt like a betrayal and I was furious.", ["furious"]),
+        ("I felt so much shame.", ["ashamed"]),
+        ("I was not good enough for you.", ["not good enough"]),
+        ("I'm not a priority to you.", ["unimportant"]),
+        ("That really hurt.", ["hurt"]),
+        ("You hurt my feelings.", ["hurt"]),
+        ("I felt used.", ["used"]),
+        ("I feel stuck.", ["trapped"]),
+        ("I'm sick and tired of it.", ["frustrated"]),
+        ("I FELT SO STUPID AND ALONE.", ["stupid", "alone"]),
+    ],
+)
+def test_explicit_feelings(text: str, feelings: list[str]) -> None:
+    assert explicit(text) == feelings
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("It's like I'm not even there.", "invisible"),
+        ("When your friends are around it's like I don't exist.", "invisible"),
+        ("You look right through me.", "invisible"),
+        ("It's like I don't matter to you.", "unimportant"),
+        ("I feel like an afterthought.", "unimportant"),
+        ("I'm always at the bottom of your list.", "unimportant"),
+        ("I felt like a fool.", "foolish"),
+        ("You made a fool of me.", "foolish"),
+        ("I felt like such an idiot.", "stupid"),
+        ("I'm like a third wheel with your friends.", "left out"),
+        ("I'm walking on eggshells around you.", "anxious"),
+        ("I feel like I walk on eggshells.", "anxious"),
+        ("You stabbed me in the back.", "betrayed"),
+        ("I felt stabbed in the back.", "betrayed"),
+        ("You threw me under the bus.", "betrayed"),
+        ("It felt like the rug was pulled out from under me.", "blindsided"),
+        ("You pulled the rug out from under me.", "blindsided"),
+        ("I feel like your backup plan.", "second-best"),
+        ("I felt like I was going crazy.", "crazy"),
+        ("It broke my heart.", "heartbroken"),
+        ("I feel like a maid in my own house.", "unappreciated"),
+        ("It drives me crazy.", "frustrated"),
+    ],
+)
+def test_idioms_name_feelings(text: str, feeling: str) -> None:
+    assert explicit(text) == [feeling]
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("I wasn't angry, just sad.", ["sad"]),
+        ("I wasn't angry, but sad.", ["sad"]),
+        ("I'm not angry, I'm hurt.", ["hurt"]),
+        ("I don't feel stupid.", []),
+        ("I didn't feel stupid or small.", []),
+        ("I was not jealous.", []),
+        ("I never felt scared of you.", []),
+        ("It didn't make me angry.", []),
+        ("It didn't hurt.", []),
+        ("It's not like I don't matter.", []),
+        ("I don't feel loved.", ["unloved"]),
+        ("I didn't feel heard or understood.", ["unheard", "misunderstood"]),
+        ("I don't feel safe with you.", ["unsafe"]),
+        ("I wasn't invited.", []),  # explicit: no feeling word; the situation names it
+    ],
+)
+def test_denied_feelings(text: str, feelings: list[str]) -> None:
+    assert explicit(text) == feelings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I felt that you were wrong.",
+        "I feel like you never listen.",
+        "I feel we should talk more.",
+        "I feel like you don't care what I think.",
+        "I felt you were being unfair.",
+        "I feel that this is the wrong decision.",
+        "I felt like it was a mistake.",
+        "I feel it's your turn.",
+    ],
+)
+def test_thoughts_dressed_as_feelings_name_no_feeling(text: str) -> None:
+    assert explicit(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("My mom was furious.", []),
+        ("You were angry.", []),
+        ("You felt guilty, I could tell.", []),
+        ("He seemed upset.", []),
+        ("She was so embarrassed.", []),
+        ("They felt awful about it.", []),
+        ("You said I was stupid.", []),
+        ("He told me I was crazy.", []),
+        ("My sister felt lonely and left out.", []),
+        ("He was angry and I was scared.", ["scared"]),
+        ("I know you were tired, but I felt abandoned.", ["abandoned"]),
+        ("You were lonely.", []),  # "lonely" is the partner's feeling here, not a cause
+    ],
+)
+def test_other_peoples_feelings_are_not_the_speakers(text: str, feelings: list[str]) -> None:
+    assert explicit(text) == feelings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was small we lived by the sea.",
+        "I was used to it.",
+        "I was stuck in traffic.",
+        "I was down at the beach.",
+        "I'm sure it was fine.",
+        "I was sorry.",
+        "I felt bad.",
+        "I was happy.",
+    ],
+)
+def test_facts_after_i_was_name_no_feeling(text: str) -> None:
+    assert explicit(text) == []
+
+
+# --- situations -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("You promised you'd come and then you didn't.", ["let down"]),
+        ("You cancelled our plans again.", ["let down"]),
+        ("He never showed up.", ["let down"]),
+        ("You broke your promise.", ["let down"]),
+        ("You corrected me in front of everyone.", ["embarrassed"]),
+        ("Everyone laughed when you told that story.", ["embarrassed"]),
+        ("You lied about where you were.", ["betrayed", "deceived"]),
+        ("He kept the debt a secret.", ["betrayed", "deceived"]),
+        ("She was flirting with her coworker.", ["betrayed", "insecure"]),
+        ("He cheated on me.", ["betrayed", "insecure"]),
+        ("You forgot my birthday.", ["forgotten", "unimportant"]),
+        ("Our anniversary came and went and he forgot.", ["forgotten", "unimportant"]),
+        ("You ignored me all evening.", ["invisible", "lonely"]),
+        ("You were on your phone the whole dinner.", ["invisible", "lonely"]),
+        ("You commented on my weight.", ["judged", "hurt"]),
+        ("He made a remark about what I was wearing.", ["judged", "hurt"]),
+        ("You told your mom what I told you in confidence.", ["betrayed", "exposed"]),
+        ("I told you something private and you shared it.", ["betrayed", "exposed"]),
+        ("You used it against me in a fight.", ["betrayed", "exposed"]),
+        ("They mocked my accent.", ["humiliated"]),
+        ("You laughed at me.", ["humiliated"]),
+        ("You yelled at me.", ["scared"]),
+        ("He slammed the door.", ["scared"]),
+        ("You chose your friends over me.", ["second-best"]),
+        ("You went out with your buddies instead of our date.", ["second-best"]),
+        ("You said I was overreacting.", ["dismissed"]),
+        ("You booked the trip without asking me.", ["disrespected", "left out"]),
+        ("You walked out.", ["abandoned", "scared"]),
+        ("He pushed me away when I tried to hug him.", ["rejected", "unwanted"]),
+        ("You never say thank you.", ["unappreciated", "taken for granted"]),
+        ("You kept me waiting for hours.", ["let down"]),
+        ("I wasn't even invited.", ["left out"]),
+        ("They didn't invite me to the wedding.", ["left out"]),
+    ],
+)
+def test_situations_imply_feelings(text: str, feelings: list[str]) -> None:
+    assert situation(text) == feelings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lied to you about the money.",
+        "I forgot your birthday.",
+        "I yelled at you.",
+        "He never cheated on me.",
+        "You didn't yell.",
+        "We had a quiet dinner at home.",
+        "I was lying in bed.",
+        "You broke my heart.",  # an idiom for a feeling, not a yelling scene
+    ],
+)
+def test_situations_that_do_not_apply(text: str) -> None:
+    assert situation(text) == []
+
+
+# --- the whole result -------------------------------------------------------------------------
+
+
+def test_explicit_first_then_situation_deduplicated_and_limited() -> None:
+    text = (
+        "You laughed at me in front of your friends and then forgot my birthday. "
+        "I felt so stupid and humiliated."
+    )
+    found = detect_feelings(text)
+    assert [f.feeling for f in found] == ["stupid", "humiliated", "embarrassed", "forgotten"]
+    assert [f.source for f in found] == ["explicit", "explicit", "situation", "situation"]
+    assert len(detect_feelings(text, limit=2)) == 2
+
+
+def test_spans_and_sentences() -> None:
+    text = "Honestly I was let down, and I felt invisible."
+    found = detect_feelings(text)
+    assert [(text[f.start : f.end], f.sentence) for f in found] == [
+        ("let down", "You felt let down."),
+        ("invisible", "You felt invisible."),
+    ]
+    betrayed = detect_feelings("I was betrayed.")[0]
+    assert betrayed.sentence == "You were betrayed."
+
+
+def test_spans_survive_letters_that_change_length_when_lowered() -> None:
+    text = "In İstanbul I felt invisible."
+    (found,) = detect_feelings(text)
+    assert text[found.start : found.end] == "invisible"
+
+
+def test_a_denied_feeling_is_not_brought_back_by_a_situation() -> None:
+    assert "embarrassed" not in [
+        f.feeling
+        for f in detect_feelings("You corrected me in front of everyone. I wasn't embarrassed.")
+    ]
+
+
+def test_no_text_no_feelings() -> None:
+    assert detect_feelings("") == []
+    assert detect_feelings("We went to the store.") == []
