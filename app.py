@@ -1,4 +1,4 @@
-"""Heardwell in the browser. Rendering only: every decision is made in assistant/ and guardrails/."""
+"""Heardwell in the browser: rendering only; decisions live in assistant/ and guardrails/."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ with st.form("reflect"):
         key="description",
         height=180,
         max_chars=settings.max_chars,
-        placeholder="You promised you'd come to my sister's dinner, and then you texted an hour before...",
+        placeholder="You promised you'd come to my sister's dinner, then you texted...",
     )
     submitted = st.form_submit_button("Reflect", type="primary")
 

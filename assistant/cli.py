@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--jsonl",
         metavar="FILE",
-        help='batch: read lines {"id": ..., "text": ...} from FILE (or -), write one JSON line each',
+        help='batch: read {"id": ..., "text": ...} lines from FILE (or -); one JSON line each',
     )
     check.set_defaults(func=_cmd_check)
     return parser
@@ -159,11 +159,11 @@ def _check_text(kind: str, result: BaseModel) -> str:
         if data["categories"]:
             lines.append("categories: " + ", ".join(data["categories"]))
         for span in data["spans"]:
-            lines.append(f"  [{span['category']}] \"{span['text']}\"")
+            lines.append(f'  [{span["category"]}] "{span["text"]}"')
         return "\n".join(lines)
     lines = [f"verdict: {data['verdict']}"]
     for finding in data["findings"]:
-        lines.append(f"- {finding['category']}: \"{finding['span']['text']}\"")
+        lines.append(f'- {finding["category"]}: "{finding["span"]["text"]}"')
         lines.append(f"    {finding['reason']}")
         lines.append(f"    Try: {finding['hint']}")
     return "\n".join(lines)

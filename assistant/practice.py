@@ -125,6 +125,7 @@ class _Naming(_Data):
     feel_frames: tuple[str, ...]
     be_frames: tuple[str, ...]
     degree: str
+    unless_before: str
     thought_frames: tuple[str, ...]
 
 
@@ -234,6 +235,7 @@ class _Rules:
     restating_unless: re.Pattern[str]
     stop_words: frozenset[str]
     naming: tuple[re.Pattern[str], ...]
+    naming_unless: re.Pattern[str]
     thought: tuple[re.Pattern[str], ...]
     validating: _CompiledGroup
     owning: _CompiledGroup
@@ -266,7 +268,10 @@ def _rules() -> _Rules:
     degree = rf"(?:\s+(?:{_alternation(spec.naming.degree)}))*\s+"
     naming = tuple(
         re.compile(rf"(?:{_expand(frame)}){degree}(?P<feeling>{forms})", re.IGNORECASE)
-        for frames, forms in ((spec.naming.feel_frames, feel_forms), (spec.naming.be_frames, be_forms))
+        for frames, forms in (
+            (spec.naming.feel_frames, feel_forms),
+            (spec.naming.be_frames, be_forms),
+        )
         for frame in frames
     )
     return _Rules(
@@ -275,6 +280,7 @@ def _rules() -> _Rules:
         restating_unless=_compile(restating.unless_before),
         stop_words=frozenset(w.replace("'", "") for w in restating.stop_words.split()),
         naming=naming,
+        naming_unless=_compile(spec.naming.unless_before),
         thought=tuple(_compile(f) for f in spec.naming.thought_frames),
         validating=_group(spec.validating),
         owning=_group(spec.owning),
@@ -329,7 +335,9 @@ def _finditer(
 
 def _found(group: _CompiledGroup, pieces: Sequence[Piece], denial: re.Pattern[str]) -> bool:
     unless = (group.unless_before,) if group.unless_before else ()
-    return next(_finditer(group.cues, pieces, unless_before=unless, denial=denial), None) is not None
+    return (
+        next(_finditer(group.cues, pieces, unless_before=unless, denial=denial), None) is not None
+    )
 
 
 # --- step 1: restating --------------------------------------------------------------------------
@@ -399,7 +407,9 @@ def _restated(
     shared = {
         lemma
         for piece in own
-        for lemma in _content(piece.text, rules, [(s - piece.start, e - piece.start) for s, e in feeling_spans])
+        for lemma in _content(
+            piece.text, rules, [(s - piece.start, e - piece.start) for s, e in feeling_spans]
+        )
         if lemma in told
     }
     framed = next(
@@ -419,7 +429,9 @@ def _named_feeling(
     description: str, pieces: Sequence[Piece], rules: _Rules
 ) -> tuple[bool, str, list[tuple[int, int]]]:
     words = rules.text.items["named_feeling"]
-    named = list(_finditer(rules.naming, pieces, denial=rules.denial))
+    named = list(
+        _finditer(rules.naming, pieces, unless_before=(rules.naming_unless,), denial=rules.denial)
+    )
     if named:
         first = min(named, key=lambda m: m.start)
         spans = [(m.end - len(m.group), m.end) for m in named]

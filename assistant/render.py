@@ -31,8 +31,12 @@ def reflection_text(reflection: Reflection) -> str:
     if reflection.repair.kind is not RepairKind.NONE and reflection.repair.text:
         lines += ["", _REPAIR_LABEL[reflection.repair.kind], f"   {reflection.repair.text}"]
     else:
-        lines += ["", "3. Repair", "   (Not sure where this hurt comes from, so no apology is "
-                  "suggested. Ask about it first.)"]
+        lines += [
+            "",
+            "3. Repair",
+            "   (Not sure where this hurt comes from, so no apology is "
+            "suggested. Ask about it first.)",
+        ]
     source = "offline engine" if reflection.engine == "offline" else f"model {reflection.model}"
     lines += ["", f"(from the {source})"]
     lines += [f"Note: {notice}" for notice in reflection.notices]

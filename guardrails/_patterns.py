@@ -209,12 +209,12 @@ def _span_of(match: re.Match[str]) -> tuple[int, int]:
 
 def _suppressed(
     family: Family,
-    rules: Rules,
     sentences: Sequence[Sentence],
     index: int,
     match_start: int,
     match_end: int,
     whole: str,
+    reported_end: int | None,
 ) -> bool:
     sentence = sentences[index].text
     before, after = sentence[:match_start], sentence[match_end:]
@@ -222,7 +222,7 @@ def _suppressed(
         return True
     if any_match(family.unless_sentence, sentence):
         return True
-    if family.spec.reported_speech_ok and _reported(rules, sentence, match_start):
+    if family.spec.reported_speech_ok and reported_end is not None and reported_end <= match_start:
         return True
     if family.unless_near:
         near = " ".join(s.text for s in sentences[max(0, index - 1) : index + 2])
@@ -231,10 +231,14 @@ def _suppressed(
     return any_match(family.unless_anywhere, whole)
 
 
-def _reported(rules: Rules, sentence: str, match_start: int) -> bool:
-    # Searched in the whole sentence so a pattern may look ahead ("I said X, and that was unfair"),
-    # but the reporting verb itself must come before the match.
-    return any(m.end() <= match_start for p in rules.reported_speech for m in p.finditer(sentence))
+def _reported_speech_end(rules: Rules, sentence: str) -> int | None:
+    """Where the earliest reporting clause ends ("when I said"), or None if there is none.
+
+    Searched in the whole sentence so a pattern may look ahead ("I said X, and that was unfair");
+    a match is excused only if it comes after the reporting verb.
+    """
+    ends = [m.end() for p in rules.reported_speech for m in p.finditer(sentence)]
+    return min(ends) if ends else None
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:
@@ -251,6 +255,7 @@ def find_hits(rules: Rules, text: str) -> list[Hit]:
     sentences = split_sentences(whole)
     raw: list[Hit] = []
     for index, sentence in enumerate(sentences):
+        reported_end = _reported_speech_end(rules, sentence.text)
         for family in rules.families:
             if not family.screen.search(sentence.text):
                 continue
@@ -260,7 +265,13 @@ def find_hits(rules: Rules, text: str) -> list[Hit]:
                     if local_start == local_end:
                         continue
                     if _suppressed(
-                        family, rules, sentences, index, match.start(), match.end(), whole
+                        family,
+                        sentences,
+                        index,
+                        match.start(),
+                        match.end(),
+                        whole,
+                        reported_end,
                     ):
                         continue
                     raw.append(

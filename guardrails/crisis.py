@@ -190,6 +190,8 @@ class _RuleSpec(BaseModel):
     current_level: CrisisLevel | None = None
     pattern: str
     context: str | None = None
+    # Lower-case bits of words, one of which every match contains: a fast first check.
+    needs: list[str] = []
     comment: str
 
 
@@ -268,9 +270,7 @@ def _resolve_lexicon(raw: dict[str, str]) -> dict[str, str]:
             raise PatternError(f"lexicon entry %{name}% refers to itself")
         if name not in raw:
             raise PatternError(f"unknown lexicon entry %{name}%")
-        value = _LEXICON_TOKEN.sub(
-            lambda m: f"(?:{resolve(m.group(1), seen | {name})})", raw[name]
-        )
+        value = _LEXICON_TOKEN.sub(lambda m: f"(?:{resolve(m.group(1), seen | {name})})", raw[name])
         resolved[name] = value
         return value
 
@@ -420,9 +420,11 @@ def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
 def _find(text: str) -> list[_Found]:
     rules = _rules()
     normalised = normalise(text)
+    gate = " ".join(normalised.lower().split())
     candidates = [
         (rule, match.start(), match.end())
         for rule in rules.rules
+        if _may_match(rule, gate, normalised)
         for match in rule.regex.finditer(normalised)
         if match.end() > match.start()
     ]
@@ -432,12 +434,17 @@ def _find(text: str) -> list[_Found]:
     found = []
     for rule, start, end in candidates:
         spec = rule.spec
-        if rule.context is not None and rule.context.search(normalised) is None:
-            continue
         if view.excluded(spec.category, start, end) or view.negated(start) or view.framed(start):
             continue
         found.append(_Found(spec.category, view.level(spec, start, end), start, end))
     return _one_per_stretch(found)
+
+
+def _may_match(rule: _Rule, gate: str, text: str) -> bool:
+    """The cheap checks first: a word the rule needs, then the context it needs."""
+    if rule.spec.needs and not any(word in gate for word in rule.spec.needs):
+        return False
+    return rule.context is None or rule.context.search(text) is not None
 
 
 def _one_per_stretch(found: list[_Found]) -> list[_Found]:
@@ -446,8 +453,7 @@ def _one_per_stretch(found: list[_Found]) -> list[_Found]:
     kept: list[_Found] = []
     for item in found:
         if not any(
-            k.category is item.category and k.start < item.end and item.start < k.end
-            for k in kept
+            k.category is item.category and k.start < item.end and item.start < k.end for k in kept
         ):
             kept.append(item)
     kept.sort(key=lambda f: (f.start, f.end))
@@ -485,10 +491,10 @@ def _route(
     categories: list[CrisisCategory],
     levels: dict[CrisisCategory, CrisisLevel],
 ) -> Route:
-    """One card for everything found: the most urgent category leads, its lines come first."""
+    """One card for everything found (``categories`` most urgent first), lines in that order."""
+    ordered = categories
     if any(c in categories for c in _NO_COUPLES_THERAPY):
-        categories = [c for c in categories if c is not CrisisCategory.STUCK]
-    ordered = sorted(categories, key=lambda c: (-_RANK[levels[c]], _PRIORITY.index(c)))
+        ordered = [c for c in categories if c is not CrisisCategory.STUCK]
     lead = book.cards[ordered[0].value]
     lines: list[RouteLine] = []
     for category in ordered:

@@ -37,7 +37,9 @@ def test_reflect_json_is_the_reflection_model(capsys: pytest.CaptureFixture[str]
     assert data["summary"]["origin"] == "this_relationship"
 
 
-def test_reflect_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reflect_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DESCRIPTION.encode())))
     code, out, _ = run(["reflect", "-", "--json"], capsys)
     assert code == EXIT_OK
@@ -46,10 +48,16 @@ def test_reflect_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
 
 @pytest.mark.parametrize(
     ("text", "says"),
-    [("", "nothing to reflect"), ("   ", "nothing to reflect"), ("a" * 5001, "limit is 5,000"),
-     ("bad\x01text", "control characters")],
+    [
+        ("", "nothing to reflect"),
+        ("   ", "nothing to reflect"),
+        ("a" * 5001, "limit is 5,000"),
+        ("bad\x01text", "control characters"),
+    ],
 )
-def test_bad_input_exits_2_with_one_line(text: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    text: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(["reflect", text], capsys)
     assert code == EXIT_BAD_INPUT
     assert out == ""
@@ -79,9 +87,11 @@ def test_check_commands_give_stable_json(capsys: pytest.CaptureFixture[str]) -> 
 def test_check_batch_jsonl_keeps_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(
-        json.dumps({"id": "a", "text": "I'm sorry I was impatient."}) + "\n"
+        json.dumps({"id": "a", "text": "I'm sorry I was impatient."})
+        + "\n"
         + "not json\n"
-        + json.dumps({"id": 7, "text": "Sorry you feel that way."}) + "\n",
+        + json.dumps({"id": 7, "text": "Sorry you feel that way."})
+        + "\n",
         encoding="utf-8",
     )
     code, out, _ = run(["check", "apology", "--jsonl", str(source)], capsys)

@@ -30,7 +30,7 @@ def _guardrail(module: str) -> None:
 def test_apology_set_coverage() -> None:
     cases = gs.load_apology_cases()
     labels = Counter(c.label for c in cases)
-    per_cat = Counter(cat for c in cases for cat in c.categories)
+    per_cat: Counter[str] = Counter(cat for c in cases for cat in c.categories)
     assert len(cases) >= 170
     assert labels["accept"] >= 70
     for cat in gs.APOLOGY_CATEGORIES:
@@ -52,7 +52,7 @@ def test_crisis_set_coverage() -> None:
 def test_agreement_set_coverage() -> None:
     cases = gs.load_agreement_cases()
     assert len(cases) >= 40
-    per_cat = Counter(cat for c in cases for cat in c.categories)
+    per_cat: Counter[str] = Counter(cat for c in cases for cat in c.categories)
     assert all(per_cat[cat] >= 8 for cat in gs.AGREEMENT_CATEGORIES)
     assert sum(c.label == "accept" for c in cases) >= 15
 

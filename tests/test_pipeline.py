@@ -24,9 +24,11 @@ DESCRIPTION = (
 MODEL = Settings(model="gpt-4o-mini", reask_attempts=1)
 
 
-def answer(repair: str | None = "I'm sorry I cancelled on you at the last minute.", **extra: object) -> str:
+def answer(
+    repair: str | None = "I'm sorry I cancelled on you at the last minute.", **extra: object
+) -> str:
     data: dict[str, object] = {
-        "restatement": "I promised I'd come to your sister's dinner, and I cancelled an hour before.",
+        "restatement": "I promised I'd come to your sister's dinner, and cancelled an hour before.",
         "meaning": "It told you that you couldn't count on my word.",
         "origin": "this_relationship",
         "feelings": [{"feeling": "stupid", "sentence": "You felt stupid."}],
@@ -95,7 +97,9 @@ def test_a_valid_model_answer_is_used() -> None:
 
 
 def test_a_failing_model_falls_back_to_offline_and_says_so() -> None:
-    fake = Script(ModelUnavailableError("The model gpt-4o-mini did not answer.", model="gpt-4o-mini"))
+    fake = Script(
+        ModelUnavailableError("The model gpt-4o-mini did not answer.", model="gpt-4o-mini")
+    )
     outcome = reflect(DESCRIPTION, settings=MODEL, complete=fake)
     assert outcome.reflection is not None
     assert outcome.reflection.engine == "offline"
@@ -104,7 +108,7 @@ def test_a_failing_model_falls_back_to_offline_and_says_so() -> None:
 
 
 def test_garbage_answers_fall_back_after_the_bounded_reask() -> None:
-    fake = Script("not json", "{\"still\": \"wrong\"}", answer())
+    fake = Script("not json", '{"still": "wrong"}', answer())
     outcome = reflect(DESCRIPTION, settings=MODEL, complete=fake)
     assert outcome.reflection is not None
     assert outcome.reflection.engine == "offline"  # reask_attempts=1: two tries, then fallback
@@ -119,7 +123,9 @@ def test_a_rejected_suggestion_is_reasked_once_with_the_findings() -> None:
     fake = Script(answer(repair=EXCUSING), mended)
     outcome = reflect(DESCRIPTION, settings=MODEL, complete=fake)
     assert outcome.reflection is not None
-    assert outcome.reflection.repair.text == "I'm sorry I cancelled on you an hour before the dinner."
+    assert (
+        outcome.reflection.repair.text == "I'm sorry I cancelled on you an hour before the dinner."
+    )
     assert "excuse" in fake.sent[1][-1]["content"]
     assert outcome.model_calls == 2
 
@@ -151,5 +157,3 @@ def test_the_offline_path_never_imports_litellm() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-

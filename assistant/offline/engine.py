@@ -106,7 +106,9 @@ def _choose(pieces: list[Piece]) -> list[Piece]:
     total = 0
     for i in ranked:
         size = len(pieces[i].text)
-        if len(keep) >= MAX_RESTATEMENT_SENTENCES or (keep and total + size > MAX_RESTATEMENT_CHARS):
+        if len(keep) >= MAX_RESTATEMENT_SENTENCES or (
+            keep and total + size > MAX_RESTATEMENT_CHARS
+        ):
             continue
         keep.append(i)
         total += size

@@ -199,9 +199,15 @@ class _Flipper:
                 role = "subject" if _is_subject(ctx) else "obj"
             elif low == "her":
                 nxt = ctx.next_word()
-                role = "possessive" if nxt and nxt not in _CLAUSE_OPENERS and not _looks_finite(
-                    nxt
-                ) and nxt not in _PREPOSITIONS and nxt not in ("a", "an", "the") else "obj"
+                role = (
+                    "possessive"
+                    if nxt
+                    and nxt not in _CLAUSE_OPENERS
+                    and not _looks_finite(nxt)
+                    and nxt not in _PREPOSITIONS
+                    and nxt not in ("a", "an", "the")
+                    else "obj"
+                )
             out[i] = _case_like(tok, getattr(dst, role))
             if role == "subject":
                 j = ctx.next_index()

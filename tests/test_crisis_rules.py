@@ -1,0 +1,396 @@
+"""The crisis screen: a table of phrasings per category, what must not trigger, routes, failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails import crisis
+from guardrails._patterns import normalise
+from guardrails.crisis import (
+    CrisisCategory,
+    CrisisLevel,
+    CrisisResult,
+    available_locales,
+    help_card,
+    screen,
+)
+from guardrails.routes import load_book
+
+U, C, N = CrisisLevel.URGENT, CrisisLevel.CAUTION, CrisisLevel.NONE
+SH = CrisisCategory.SELF_HARM
+AB = CrisisCategory.ABUSE
+TH = CrisisCategory.THREAT_TO_OTHERS
+CH = CrisisCategory.CHILD_SAFETY
+ST = CrisisCategory.STUCK
+
+# (text, level, category that must be among the categories found)
+MATCHES = [
+    # self-harm and suicide, now
+    ("I want to die", U, SH),
+    ("I just want to die, honestly.", U, SH),
+    ("I don't want to be alive anymore", U, SH),
+    ("I no longer want to live", U, SH),
+    ("I wish I was dead", U, SH),
+    ("I wish I had never been born", U, SH),
+    ("I hope I don't wake up tomorrow", U, SH),
+    ("I just want it all to end", U, SH),
+    ("I want to kill myself", U, SH),
+    ("Im going to kill myself tonight", U, SH),
+    ("I’m thinking about ending my life", U, SH),
+    ("I'm suicidal", U, SH),
+    ("I have been having suicidal thoughts every day", U, SH),
+    ("I've been thinking about suicide a lot", U, SH),
+    ("there's no reason to live", U, SH),
+    ("I have nothing left to live for", U, SH),
+    ("everyone would be better off without me", U, SH),
+    ("I want to disappear forever", U, SH),
+    ("I've been planning how to kill myself", U, SH),
+    ("I've been saving up my pills", U, SH),
+    ("I took the whole bottle of sleeping pills", U, SH),
+    ("I bought a rope and I don't want to be here anymore", U, SH),
+    ("I wrote a goodbye letter to my kids", U, SH),
+    ("I've started giving away my things", U, SH),
+    ("I want to hurt myself", U, SH),
+    ("I've been cutting myself again", U, SH),
+    ("I self-harm when we fight", U, SH),
+    ("I'm scared of what I might do to myself", U, SH),
+    ("I want to jump off a bridge", U, SH),
+    ("He keeps saying he'll kill himself if I leave", U, SH),
+    ("I'm a counselor and I help my friend who is suicidal. Honestly I want to die too.", U, SH),
+    # self-harm: unclear or over -> caution
+    ("I can't do this anymore", C, SH),
+    ("I'm so tired of living", C, SH),
+    ("I used to self-harm in high school", C, SH),
+    ("I attempted suicide when I was 19", C, SH),
+    ("Years ago I wanted to kill myself.", C, SH),
+    ("I was suicidal in college", C, SH),
+    ("I tried to kill myself. That was years ago.", C, SH),
+    ("you'd be better off without me", C, SH),
+    # partner abuse
+    ("he hits me when he drinks", U, AB),
+    ("My husband choked me last night", U, AB),
+    ("she pushed me down the stairs", U, AB),
+    ("he put his hands around my neck", U, AB),
+    ("he threatens me", U, AB),
+    ("he said he would kill me if I left", U, AB),
+    ("he took my keys and my phone so I can't leave", U, AB),
+    ("My husband won't let me see my friends", U, AB),
+    ("he locked me in the bedroom", U, AB),
+    ("I'm afraid to go home", U, AB),
+    ("I'm scared of him", U, AB),
+    ("I don't feel safe at home", U, AB),
+    ("he forces me to have sex", U, AB),
+    ("I was raped by my boyfriend", U, AB),
+    ("he told me to kill myself", U, AB),
+    ("my partner is abusive", U, AB),
+    ("My ex is still stalking me", U, AB),
+    ("my ex hit me years ago", C, AB),
+    ("my ex used to beat me", C, AB),
+    ("my ex hit me", C, AB),
+    ("she'll kill me", C, AB),
+    ("he controls all of our money", C, AB),
+    # threats to others
+    ("I want to hurt her", U, TH),
+    ("I'll make him pay", U, TH),
+    ("I'm going to kill him", U, TH),
+    ("I grabbed a knife and pointed it at him", U, TH),
+    ("I hit her last night", U, TH),
+    ("I'm afraid I'll hurt her", U, TH),
+    ("he'll regret this", C, TH),
+    # child safety
+    ("he hit our son", U, CH),
+    ("my husband hits the kids", U, CH),
+    ("I'm afraid he'll hurt the kids", U, CH),
+    ("the kids aren't safe with her", U, CH),
+    ("she shook the baby", U, CH),
+    ("my dad beat me when I was a kid", C, CH),
+    # stuck: hard, not dangerous
+    ("we've tried this before and it gets too messy", N, ST),
+    ("it's too painful", N, ST),
+    ("we keep going round in circles", N, ST),
+    ("every conversation turns into a fight", N, ST),
+    ("We can't talk about it without fighting", N, ST),
+    ("I don't know how to get past this", N, ST),
+]
+
+# Figurative speech, negation, support talk, fiction: nothing dangerous found.
+NO_DANGER = [
+    # figurative
+    "this argument is killing me",
+    "I could kill you for spoiling the finale",
+    "I nearly died of embarrassment",
+    "I'm dying to know",
+    "our sex life has been dead for months",
+    "you shot me a look",
+    "you hit the nail on the head",
+    "work is murdering me",
+    "I want to kill this habit",
+    "that joke killed me",
+    "I'd die for a coffee",
+    "he beat me at chess",
+    "she's killing it at work",
+    "I'm going to strangle this printer",
+    "my wife is going to kill me when she sees the bill",
+    "I'd rather die than go camping again",
+    "I've been killing myself at work to pay the bills",
+    "you choked me up with that speech",
+    "I feel like you push me away",
+    "he grabbed me a coffee",
+    "she threatened me with divorce",
+    "hit me up when you're free",
+    "I wanted to die of embarrassment",
+    "I cut myself shaving",
+    # emotional hurt is the exercise, not abuse
+    "He hurt me when he forgot my birthday",
+    "You hurt me so much when you lied",
+    "I don't want to hurt her feelings",
+    "I'm afraid of losing her",
+    # negation
+    "I'm not suicidal",
+    "he has never hit me",
+    "I would never hurt myself",
+    "I'm not going to kill myself, I just need to vent",
+    "I don't want to die, I want us to fix this",
+    "he doesn't hit me, he just goes quiet",
+    "I would never hurt her",
+    "I have no plans to hurt myself",
+    # support talk and others' words
+    "don't kill yourself, you matter",
+    "my friend said she wanted to die, how do I help her",
+    "How can I support someone who wants to kill themselves?",
+    "If you ever feel suicidal, please call 988.",
+    # fiction and news
+    "the movie was about a suicide",
+    "In the book, the character says I want to die",
+    "My brother's friend committed suicide last year and it shook us all",
+]
+
+
+def _check(text: str, locale: str = "en-US") -> CrisisResult:
+    result = screen(text, locale)
+    assert not result.error, f"screen failed on {text!r}"
+    return result
+
+
+@pytest.mark.parametrize(("text", "level", "category"), MATCHES)
+def test_matches(text: str, level: CrisisLevel, category: CrisisCategory) -> None:
+    result = _check(text)
+    assert category in result.categories, (text, result.categories)
+    assert result.level is level, (text, result.level, [s.text for s in result.spans])
+    assert result.stops_exercise is (level is U)
+    assert result.route is not None
+
+
+@pytest.mark.parametrize("text", NO_DANGER)
+def test_no_danger(text: str) -> None:
+    result = _check(text)
+    assert result.level is N, (text, [s.text for s in result.spans])
+    assert set(result.categories) <= {ST}
+    assert not result.stops_exercise
+
+
+def test_plain_text_gives_nothing() -> None:
+    result = _check("You promised to support my trip and then complained about it all week.")
+    assert result.model_dump(mode="json") == {
+        "level": "none",
+        "categories": [],
+        "spans": [],
+        "route": None,
+        "error": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I don't want to die.", N),  # negation of a risk phrase
+        ("I don't want to live anymore.", U),  # a risk phrase built with a negation
+        ("I used to want to die. Now I want to die again.", U),  # present beats past
+        ("My ex hit me years ago. Now my husband hits me too.", U),
+        ("I tried to kill myself when I was 16 and I'm safe now.", C),
+    ],
+)
+def test_negation_and_time(text: str, expected: CrisisLevel) -> None:
+    assert _check(text).level is expected
+
+
+# ------------------------------------------------------------------------------------ spans
+
+
+@pytest.mark.parametrize("text", [row[0] for row in MATCHES[::7]])
+def test_spans_point_at_the_text(text: str) -> None:
+    result = _check(text)
+    assert result.spans
+    for span in result.spans:
+        assert text[span.start : span.end] == span.text
+        assert span.category in result.categories
+
+
+def test_spans_survive_typographic_quotes_and_a_long_text() -> None:
+    text = "We talked for hours about the trip. " * 20 + "Honestly I don’t want to be alive."
+    result = _check(text)
+    assert result.level is U
+    (span,) = result.spans
+    assert text[span.start : span.end] == span.text == "I don’t want to be alive"
+
+
+def test_json_shape() -> None:
+    dumped = _check("he choked me and I'm scared to go home").model_dump(mode="json")
+    assert list(dumped) == ["level", "categories", "spans", "route", "error"]
+    assert dumped["level"] == "urgent"
+    assert dumped["categories"] == ["abuse"]
+    assert set(dumped["spans"][0]) == {"start", "end", "text", "category"}
+    assert set(dumped["route"]) == {"title", "intro", "lines", "footer"}
+
+
+# ------------------------------------------------------------------------------------ routes
+
+
+def _all_line_text(result: CrisisResult) -> str:
+    assert result.route is not None
+    return " ".join(f"{x.name} {x.contact} {x.detail}" for x in result.route.lines)
+
+
+def test_self_harm_lists_988_first_then_crisis_text_line_and_911() -> None:
+    route = _check("I want to kill myself").route
+    assert route is not None
+    assert "988" in route.lines[0].name and "988" in route.lines[0].contact
+    assert any("741741" in line.contact for line in route.lines)
+    assert any("911" in line.contact for line in route.lines)
+    assert "couples therapist" in route.footer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he hits me",
+        "he hits me and we keep going round in circles",
+        "my ex hit me years ago and now it gets too messy to talk",
+        "I want to hurt her. We've tried this before.",
+    ],
+)
+def test_abuse_and_threats_never_list_a_couples_therapist(text: str) -> None:
+    result = _check(text)
+    lines = _all_line_text(result).lower()
+    assert "couple" not in lines and "aamft" not in lines and "iceeft" not in lines
+    assert result.route is not None
+    assert "couples therapist can help" not in result.route.footer
+
+
+def test_abuse_route_says_why_not_couples_therapy() -> None:
+    route = _check("he choked me").route
+    assert route is not None
+    assert "1-800-799-7233" in route.lines[0].contact
+    assert "88788" in route.lines[0].contact
+    assert "not a relationship problem" in route.footer
+
+
+def test_several_categories_one_route_most_urgent_first() -> None:
+    result = _check("He hits me. I want to die. We keep going round in circles.")
+    assert result.categories[:2] == [SH, AB]
+    lines = _all_line_text(result)
+    assert lines.index("988") < lines.index("799-7233")
+    assert "AAMFT" not in lines  # abuse present
+    names = [(line.name, line.contact) for line in result.route.lines] if result.route else []
+    assert len(names) == len(set(names)), "911 is listed once"
+
+
+def test_stuck_alone_points_to_couples_therapists_and_lets_the_exercise_go_on() -> None:
+    result = _check("we keep going round in circles")
+    assert result.level is N and result.categories == [ST]
+    assert not result.stops_exercise
+    assert "AAMFT" in _all_line_text(result) and "ICEEFT" in _all_line_text(result)
+
+
+def test_caution_uses_the_wording_for_danger_that_is_over() -> None:
+    route = _check("I attempted suicide when I was 19").route
+    assert route is not None
+    assert route.intro == load_book("en-US").cards["self_harm"].caution_intro
+
+
+def test_child_safety_route_has_childhelp() -> None:
+    assert "1-800-422-4453" in _all_line_text(_check("he hit our son"))
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB", "de", "intl"])
+def test_other_locales_get_international_directories(locale: str) -> None:
+    text = _all_line_text(_check("I want to kill myself", locale))
+    assert "findahelpline.com" in text and "iasp.info" in text
+    assert "988" not in text
+
+
+def test_locale_names_are_forgiving() -> None:
+    assert "988" in _all_line_text(_check("I want to die", "en_us"))
+
+
+def test_available_locales() -> None:
+    assert available_locales() == ["en-US", "intl"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "intl"])
+def test_every_locale_has_a_card_for_every_category(locale: str) -> None:
+    book = load_book(locale)
+    assert set(book.cards) == {c.value for c in CrisisCategory}
+    assert book.fail_closed.lines
+
+
+def test_help_card_has_every_route_in_order() -> None:
+    cards = help_card("en-US")
+    text = [" ".join(line.contact for line in card.lines) for card in cards]
+    assert "988" in text[0]
+    assert "799-7233" in text[1]
+    assert "422-4453" in text[3]
+    assert "findahelpline.com" in text[4]
+    assert "aamft" in text[-1]
+    assert "988" not in " ".join(" ".join(x.contact for x in c.lines) for c in help_card("de"))
+
+
+# ------------------------------------------------------------------------------- failing closed
+
+
+def test_fails_closed_when_an_internal_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise RuntimeError("bad data file")
+
+    monkeypatch.setattr(crisis, "_rules", broken)
+    result = screen("we had a nice dinner")
+    assert result.level is U and result.error and result.stops_exercise
+    assert result.categories == [] and result.spans == []
+    assert result.route is not None
+    assert "911" in _all_line_text(result)
+
+
+def test_fails_closed_even_without_route_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise OSError("no file")
+
+    monkeypatch.setattr(crisis, "_rules", broken)
+    monkeypatch.setattr(crisis, "load_book", broken)
+    result = screen("hello")
+    assert result.error and result.route is not None and result.route.lines
+    assert help_card() == [result.route]
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"I want to die", ["text"]])
+def test_non_text_fails_closed(bad: object) -> None:
+    result = screen(bad)  # type: ignore[arg-type]
+    assert result.level is U and result.error
+
+
+def test_empty_text_is_fine() -> None:
+    assert _check("").level is N
+    assert _check("   \n ").level is N
+
+
+# ------------------------------------------------------------------------------------ the data file
+
+
+def test_every_rule_compiles_and_every_match_row_passes_its_rules_quick_check() -> None:
+    rules = crisis._rules()
+    assert len(rules.rules) > 40
+    for text, _, _ in MATCHES:
+        normal = normalise(text)
+        gate = " ".join(normal.lower().split())
+        for rule in rules.rules:
+            if rule.regex.search(normal) and rule.spec.needs:
+                assert any(w in gate for w in rule.spec.needs), (rule.spec.id, text)
