@@ -43,8 +43,8 @@ def check_apology(text: str) -> CheckResult:
 
     Returns ``reject`` with one finding per fault (category, span into ``text``, reason, hint), or
     ``accept`` with no findings. Text that owns nothing at all (no apology, no owned action, no
-    owned impact, no empathy) gets a single ``no_ownership`` finding over the whole text; empty or
-    whitespace-only text gets one at ``0..0``.
+    owned impact, no empathy, no commitment) also gets a ``no_ownership`` finding over the whole
+    text; empty or whitespace-only text gets only that one, at ``0..0``.
     """
     rules = load_rules(PATTERN_FILE)
     if not text.strip():
@@ -60,8 +60,9 @@ def check_apology(text: str) -> CheckResult:
             ]
         )
     findings = [to_finding(hit, text) for hit in find_hits(rules, text)]
-    # "No ownership" is the fault of last resort: a specific fault already says what is missing.
-    if not findings and not any_match(rules.ownership, normalise(text)):
+    # Reported even beside other faults: "You're too sensitive." both blames and owns nothing, and
+    # the second hint (name what you did) is the one that mends it.
+    if not any_match(rules.ownership, normalise(text)):
         message = rules.messages["no_ownership"]
         findings.append(
             Finding(

@@ -44,6 +44,9 @@ MUST_MATCH: list[tuple[str, AgreementCategory, str]] = [
     ("I'll text you when I can.", C.VAGUE, "when I can"),
     ("We'll go on dates regularly.", C.VAGUE, "regularly"),
     ("I'll check in from time to time.", C.VAGUE, "from time to time"),
+    ("I'll try to be home earlier.", C.VAGUE, "earlier"),
+    ("I'll drink less.", C.VAGUE, "less"),
+    ("I'll listen more.", C.VAGUE, "listen more"),
 ]
 
 MUST_PASS: list[str] = [
@@ -65,6 +68,11 @@ MUST_PASS: list[str] = [
     "We'll talk for 15 minutes each evening about our day.",
     "I'll spend more time with you on Sunday afternoons.",
     "I can't promise I'll always be on time, but I'll text you when I leave work.",
+    "I will text you when I get to work each morning.",
+    "We will go to couples counseling twice a month.",
+    "I'll put my phone away when we talk.",
+    "I'll tell you the truth, even when it is hard.",
+    "I'll be home no later than 7 on weeknights.",
 ]
 
 

@@ -28,6 +28,9 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("In my defense, nobody told me.", C.EXCUSE, "In my defense"),
     ("It's not my fault the train was cancelled.", C.EXCUSE, "not my fault"),
     ("I had a really long day at work.", C.EXCUSE, "long day"),
+    ("Sorry I missed your call, my battery died.", C.EXCUSE, "battery died"),
+    ("I was late because the meeting ran over.", C.EXCUSE, "because the meeting"),
+    ("Sorry I snapped, I hadn't eaten all day.", C.EXCUSE, "hadn't eaten"),
     ("I'm sorry, but I didn't know it was that important to you.", C.EXCUSE, "but I didn't know"),
     ("I'm sorry, but I'm not going to apologize for having friends.", C.EXCUSE, "but I'm not"),
     ("I apologize, but you have to understand how busy I've been.", C.BLAME_SHIFT, "but you have"),
@@ -48,6 +51,9 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("You misunderstood what I said.", C.BLAME_SHIFT, "misunderstood"),
     ("You should have told me sooner.", C.BLAME_SHIFT, "should have told"),
     ("You can't take a joke.", C.BLAME_SHIFT, "take a joke"),
+    ("I know I was rude, but you were rude first.", C.BLAME_SHIFT, "rude first"),
+    ("Maybe if you communicated better this wouldn't happen.", C.BLAME_SHIFT, "if you"),
+    ("I'm sorry I forgot. You could have reminded me, though.", C.BLAME_SHIFT, "could have"),
     # conditional
     ("I'm sorry if you were offended.", C.CONDITIONAL, "sorry if"),
     ("Sorry if I hurt you.", C.CONDITIONAL, "if I hurt you"),
@@ -57,6 +63,8 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("If that came across badly, sorry.", C.CONDITIONAL, "If that came across"),
     ("Sorry for whatever I did.", C.CONDITIONAL, "whatever"),
     ("Whatever I did, I'm sorry.", C.CONDITIONAL, "Whatever I did"),
+    ("To the extent that I may have embarrassed you, I'm sorry.", C.CONDITIONAL, "extent"),
+    ("Apologies if I came across as rude.", C.CONDITIONAL, "if I came across"),
     # non-apology
     ("I'm sorry you feel that way.", C.NON_APOLOGY, "you feel that way"),
     ("Mistakes were made.", C.NON_APOLOGY, "Mistakes were made"),
@@ -68,6 +76,10 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("I apologize for the misunderstanding.", C.NON_APOLOGY, "misunderstanding"),
     ("I'm sorry things got out of hand.", C.NON_APOLOGY, "things got out of hand"),
     ("I'm sorry you were hurt by what happened.", C.NON_APOLOGY, "you were hurt"),
+    ("I'm sorry you feel neglected.", C.NON_APOLOGY, "you feel neglected"),
+    ("I'm sorry for the way you took my comment.", C.NON_APOLOGY, "the way you took"),
+    ("I regret that things happened the way they did.", C.NON_APOLOGY, "things happened"),
+    ("Sorry your feelings got hurt.", C.NON_APOLOGY, "feelings got hurt"),
     # minimizing
     ("It was just a joke.", C.MINIMIZING, "just a joke"),
     ("It's not a big deal.", C.MINIMIZING, "big deal"),
@@ -80,6 +92,9 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("I was five minutes late, it's not the end of the world.", C.MINIMIZING, "end of the world"),
     ("It wasn't that bad.", C.MINIMIZING, "that bad"),
     ("My bad.", C.MINIMIZING, "My bad"),
+    ("Lol it was a joke babe.", C.MINIMIZING, "a joke"),
+    ("Let's not make this a whole thing.", C.MINIMIZING, "whole thing"),
+    ("It's really not that serious.", C.MINIMIZING, "not that serious"),
     # intent over impact
     ("I didn't mean it so you shouldn't be upset.", C.INTENT_OVER_IMPACT, "didn't mean it"),
     ("It wasn't my intention, that's what matters.", C.INTENT_OVER_IMPACT, "what matters"),
@@ -89,6 +104,7 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("I was only trying to help.", C.INTENT_OVER_IMPACT, "trying to help"),
     ("It wasn't on purpose. Sorry.", C.INTENT_OVER_IMPACT, "on purpose"),
     ("You know I would never hurt you on purpose.", C.INTENT_OVER_IMPACT, "You know I would"),
+    ("I meant it as a compliment.", C.INTENT_OVER_IMPACT, "meant it as"),
     # demanding forgiveness or moving on
     ("Can we just move on?", C.DEMANDING_FORGIVENESS, "move on"),
     ("You have to forgive me.", C.DEMANDING_FORGIVENESS, "have to forgive"),
@@ -99,6 +115,8 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("Okay, I'm sorry, are we good now?", C.DEMANDING_FORGIVENESS, "are we good now"),
     ("How many times do I have to apologize?", C.DEMANDING_FORGIVENESS, "How many times"),
     ("I'm sorry, ok? Jeez.", C.DEMANDING_FORGIVENESS, "sorry, ok?"),
+    ("How long are you going to punish me for this?", C.DEMANDING_FORGIVENESS, "How long"),
+    ("Are we done now?", C.DEMANDING_FORGIVENESS, "Are we done"),
     # sarcasm or self-pity
     ("Happy now?", C.SARCASM_SELF_PITY, "Happy now"),
     ("Fine. I'm sorry. Happy?", C.SARCASM_SELF_PITY, "Happy"),
@@ -111,6 +129,9 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("Oh, so now I'm the bad guy?", C.SARCASM_SELF_PITY, "bad guy"),
     ("Well, sorry for trying to be nice.", C.SARCASM_SELF_PITY, "sorry for trying"),
     ("Sorry, I guess.", C.SARCASM_SELF_PITY, "Sorry, I guess"),
+    ("Oh great, so everything is my fault now.", C.SARCASM_SELF_PITY, "my fault"),
+    ("I'm obviously a horrible boyfriend then.", C.SARCASM_SELF_PITY, "horrible"),
+    ("Oh, I'm sorry, I forgot I'm not allowed to have friends.", C.SARCASM_SELF_PITY, "allowed"),
     # overpromising
     ("Never ever again.", C.OVERPROMISING, "Never ever"),
     ("I'll never be late again.", C.OVERPROMISING, "never be late"),
@@ -122,6 +143,8 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("From now on I'll always put you first.", C.OVERPROMISING, "always"),
     ("I'll be a completely different person.", C.OVERPROMISING, "different person"),
     ("I'm sorry. I'll do whatever it takes, no matter what.", C.OVERPROMISING, "whatever it takes"),
+    ("I promise I'll spend every weekend with you from now on.", C.OVERPROMISING, "every weekend"),
+    ("I'll change completely, you'll have a whole new partner.", C.OVERPROMISING, "completely"),
     # weaponizing a tender disclosure
     ("You're only upset because of your dad.", C.WEAPONIZING_DISCLOSURE, "because of your dad"),
     ("This is your trust issues from your ex talking.", C.WEAPONIZING_DISCLOSURE, "talking"),
@@ -131,12 +154,21 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("You're projecting your dad onto me.", C.WEAPONIZING_DISCLOSURE, "onto me"),
     ("Honestly, you're acting like your mother right now.", C.WEAPONIZING_DISCLOSURE, "mother"),
     ("You told me yourself you get jealous.", C.WEAPONIZING_DISCLOSURE, "told me yourself"),
+    ("You're reacting like this because of your childhood.", C.WEAPONIZING_DISCLOSURE, "childhood"),
+    ("Stop acting like your mom.", C.WEAPONIZING_DISCLOSURE, "like your mom"),
+    (
+        "I'm sorry, but you're being paranoid just like your mother.",
+        C.WEAPONIZING_DISCLOSURE,
+        "mother",
+    ),
     # no ownership at all
     ("Whatever.", C.NO_OWNERSHIP, "Whatever."),
     ("Okay, noted.", C.NO_OWNERSHIP, "Okay, noted."),
     ("These things happen.", C.NO_OWNERSHIP, "These things happen."),
     ("It is what it is.", C.NO_OWNERSHIP, "It is what it is."),
     ("I hear you.", C.NO_OWNERSHIP, "I hear you."),
+    ("Anyway, I got you flowers.", C.NO_OWNERSHIP, "flowers"),
+    ("We both messed up.", C.NO_OWNERSHIP, "We both messed up."),
     ("  Noted. Let's talk later.  ", C.NO_OWNERSHIP, "Noted. Let's talk later."),
 ]
 
@@ -205,6 +237,19 @@ MUST_PASS: list[str] = [
     "I'm sorry I was so distant this week.",
     "I regret how I spoke to you, and I'm sorry.",
     "My words were hurtful and unfair.",
+    "I'm sorry I missed your call. You needed me and I wasn't there.",
+    "I didn't mean any harm, but I caused some. I'm sorry.",
+    "I wasn't trying to make you jealous. And yet it made you feel second best. I'm sorry.",
+    "I'm sorry if I'm repeating myself, but I want to say it properly: I'm sorry I missed it.",
+    "I was acting just like your dad, and I'm sorry.",
+    "I'm sorry I compared you to your mom. That was a low blow.",
+    "I'm sorry you felt so alone growing up.",
+    "I'm so sorry that happened to you.",
+    "I'm sorry I promised you every weekend and then kept cancelling.",
+    "I'm sorry you feel neglected when I work late. I've put work first.",
+    "Sorry I was short with you. I was stressed, which isn't your fault, and I shouldn't have "
+    "taken it out on you.",
+    "I'm sorry. You were right, and I was too proud to admit it.",
     # typographic apostrophes behave like straight ones
     "I\u2019m sorry I didn\u2019t call. That\u2019s on me.",
 ]
@@ -268,9 +313,14 @@ def test_empty_text_is_rejected_for_no_ownership(text: str) -> None:
     assert (finding.span.start, finding.span.end, finding.span.text) == (0, 0, "")
 
 
-def test_no_ownership_is_not_added_on_top_of_a_named_fault() -> None:
+def test_no_ownership_is_added_beside_a_named_fault() -> None:
     result = check_apology("You're too sensitive.")
-    assert [f.category for f in result.findings] == [C.BLAME_SHIFT.value]
+    assert [f.category for f in result.findings] == [C.BLAME_SHIFT.value, C.NO_OWNERSHIP.value]
+
+
+def test_no_ownership_is_not_added_when_something_is_owned() -> None:
+    result = check_apology("I'm sorry, but you're too sensitive.")
+    assert C.NO_OWNERSHIP.value not in [f.category for f in result.findings]
 
 
 def test_json_shape_is_stable() -> None:

@@ -88,7 +88,8 @@ MATCHES = [
     ("my ex used to beat me", C, AB),
     ("my ex hit me", C, AB),
     ("she'll kill me", C, AB),
-    ("he controls all of our money", C, AB),
+    ("he controls all of our money and gives me $20 a week", U, AB),
+    ("he checks my phone all the time", C, AB),
     # threats to others
     ("I want to hurt her", U, TH),
     ("I'll make him pay", U, TH),
@@ -103,7 +104,10 @@ MATCHES = [
     ("I'm afraid he'll hurt the kids", U, CH),
     ("the kids aren't safe with her", U, CH),
     ("she shook the baby", U, CH),
+    ("she locks our five-year-old in the cupboard", U, CH),
+    ("he hit me and then hit our daughter", U, CH),
     ("my dad beat me when I was a kid", C, CH),
+    ("I was hit as a child", C, CH),
     # stuck: hard, not dangerous
     ("we've tried this before and it gets too messy", N, ST),
     ("it's too painful", N, ST),
