@@ -17,7 +17,8 @@ from assistant.schemas import Voice
         ("My wife read my texts.", Voice.ABOUT_PARTNER, "she"),
         ("My boyfriend laughed at my dress.", Voice.ABOUT_PARTNER, "he"),
         ("My partner forgot again, you know.", Voice.ABOUT_PARTNER, "they"),
-        ("I feel alone lately.", Voice.TO_PARTNER, ""),
+        ("I feel alone lately.", Voice.ABOUT_PARTNER, ""),
+        ("When I was at school, the other girls laughed at my clothes.", Voice.ABOUT_PARTNER, ""),
         # a third person mentioned inside an addressed description does not change the voice
         ("You laughed when your mom said she hated my cooking.", Voice.TO_PARTNER, ""),
     ],

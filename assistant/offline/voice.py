@@ -38,7 +38,8 @@ def detect_speaker(text: str) -> Speaker:
     """Decide the voice from pronoun counts.
 
     Addressed descriptions use "you"; descriptions about a partner use "he"/"she" or name the
-    partner ("my husband"). Filler like "you know" does not count as addressing anyone.
+    partner ("my husband"); a description that addresses nobody ("I was bullied at school") is
+    about the speaker, and is answered to them. Filler like "you know" does not count.
     """
     second = len(_SECOND.findall(text)) - len(_GENERIC_YOU.findall(text))
     he = len(_HE.findall(text))
@@ -48,7 +49,8 @@ def detect_speaker(text: str) -> Speaker:
     if second > 0 and second >= third:
         return Speaker(Voice.TO_PARTNER, "")
     if third == 0:
-        return Speaker(Voice.TO_PARTNER, "")
+        # Nobody is addressed ("I was bullied at school"): the reflection speaks to the speaker.
+        return Speaker(Voice.ABOUT_PARTNER, "")
     if noun:
         if noun.group(1):
             return Speaker(Voice.ABOUT_PARTNER, "he")
