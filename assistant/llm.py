@@ -374,3 +374,31 @@ def stream_text(
 ) -> Iterator[str]:
     """Yield the answer's text in chunks (``stream=True``), with the same errors as a call."""
     yield from LiteLLMCompletion(settings, backoff=backoff, **litellm_kwargs).stream(messages)
+
+
+class StreamingCompletion:
+    """A ``Completion`` that streams, telling ``on_text`` the answer so far as it arrives.
+
+    The app uses it to show a model's progress; the pipeline still gets the whole text."""
+
+    def __init__(self, inner: LiteLLMCompletion, on_text: Callable[[str], None]) -> None:
+        self.inner = inner
+        self.on_text = on_text
+
+    def __call__(self, messages: list[Message]) -> str:
+        parts: list[str] = []
+        for chunk in self.inner.stream(messages):
+            parts.append(chunk)
+            self.on_text("".join(parts))
+        return "".join(parts)
+
+
+def streaming_completion(
+    settings: Settings,
+    on_text: Callable[[str], None],
+    *,
+    backoff: Backoff = DEFAULT_BACKOFF,
+    **litellm_kwargs: Any,
+) -> StreamingCompletion:
+    """Like ``litellm_completion``, streaming each answer into ``on_text``."""
+    return StreamingCompletion(LiteLLMCompletion(settings, backoff=backoff, **litellm_kwargs), on_text)

@@ -122,7 +122,7 @@ class CrisisCase(_Case):
     """One text for the crisis screen. ``level`` none + ``categories`` [] is a hard negative;
     none + [stuck] is hard-but-not-dangerous; caution/urgent need a dangerous category."""
 
-    id: str = Field(pattern=r"^cri-\d{3}$")
+    id: str = Field(pattern=r"^cri[a-z]*-\d{3,}$")
     level: Level
     categories: list[CrisisCategoryName]
 
@@ -163,19 +163,19 @@ class _VerdictCase(_Case):
 
 
 class ApologyCase(_VerdictCase):
-    id: str = Field(pattern=r"^apo-\d{3}$")
+    id: str = Field(pattern=r"^apo[a-z]*-\d{3,}$")
     categories: list[ApologyCategoryName]
 
 
 class AgreementCase(_VerdictCase):
-    id: str = Field(pattern=r"^agr-\d{3}$")
+    id: str = Field(pattern=r"^agr[a-z]*-\d{3,}$")
     categories: list[AgreementCategoryName]
 
 
 class ReflectionCase(_Case):
     """A partner's description of a hurt and what a faithful listener must get right."""
 
-    id: str = Field(pattern=r"^(ref|met)-\d{3}$")
+    id: str = Field(pattern=r"^(ref|met)[a-z]*-\d{3,}$")
     voice: Voice
     origin: Origin
     feelings: list[list[str]] = Field(min_length=1)
@@ -232,6 +232,8 @@ def load_jsonl(path: Path, model: type[CaseT]) -> list[CaseT]:
 def load_reflection_yaml(path: Path) -> list[ReflectionCase]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(raw, list):  # a bare list of cases is accepted too
+            raw = {"cases": raw}
         cases = _ReflectionFile.model_validate(raw).cases
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         raise CaseFileError(f"{path}: {exc}") from exc

@@ -9,13 +9,21 @@ Three conventions keep those files readable:
 
 Every pattern is matched case-insensitively inside one sentence. A family's ``unless_*`` lists
 say when a match is not a fault (a negation before it, an owning clause beside it, ...).
+
+Speed: a check runs a few hundred patterns, and most of them cannot match most sentences. When a
+file is loaded, each pattern gets the words any match of it must contain ("sorry", "because",
+...), read off its parsed form; a check first notes which of those words each sentence holds
+(one pass over its words) and runs a pattern only on the sentences that hold its words. This is
+a pure shortcut: a pattern skipped could not have matched, so results are the same as running
+every pattern on every sentence.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -30,6 +38,28 @@ _LEXICON_TOKEN = re.compile(r"%([a-z_]+)%")
 # Same length on both sides, so spans found in the normalised text index the original text.
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|$)|[.!?]+")
+
+# The prefilter compares lower-case ASCII words. ``re.IGNORECASE`` also lets these four letters
+# match an ASCII one ("ſorry" matches "sorry"); every other character that matches an ASCII letter
+# or digit is one whose ``lower()`` is that letter or digit (checked over all of Unicode for
+# Python 3.11). Folding them first keeps every offset, since "İ".lower() alone is two characters.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_WORD = re.compile(r"[a-z0-9]+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# A needle set may hold this many strings before a pattern part stops counting as exact text.
+_MAX_EXACT = 64
+# Groups of needles kept per pattern (each must be met), and the shortest needle worth keeping.
+_MAX_GROUPS = 3
+_MIN_NEEDLE = 2
+# Longer words are checked against every needle instead of through their substrings.
+_LONG_WORD = 40
+# Word memo per pattern file: cleared when it grows past this many words.
+_MEMO_LIMIT = 50_000
+
+try:  # the parser behind ``re``; without it every pattern simply runs on every sentence
+    _sre_parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover
+    _sre_parser = None
 
 
 class PatternError(ValueError):
@@ -76,19 +106,74 @@ class PatternFile(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class Guarded:
+    """A compiled pattern and the needles any match of it contains.
+
+    ``needs`` holds bit masks over the pattern file's needles: every match contains, for each
+    mask, at least one of its needles. No masks means the pattern always has to run.
+    """
+
+    pattern: re.Pattern[str]
+    needs: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     """A compiled :class:`FamilySpec`."""
 
     spec: FamilySpec
     priority: int
     patterns: tuple[re.Pattern[str], ...]
-    # All patterns in one alternation: most sentences match nothing, and one search says so.
-    screen: re.Pattern[str]
-    unless_before: tuple[re.Pattern[str], ...]
-    unless_after: tuple[re.Pattern[str], ...]
-    unless_sentence: tuple[re.Pattern[str], ...]
-    unless_near: tuple[re.Pattern[str], ...]
-    unless_anywhere: tuple[re.Pattern[str], ...]
+    guarded: tuple[Guarded, ...]
+    unless_before: tuple[Guarded, ...]
+    unless_after: tuple[Guarded, ...]
+    unless_sentence: tuple[Guarded, ...]
+    unless_near: tuple[Guarded, ...]
+    unless_anywhere: tuple[Guarded, ...]
+
+
+@dataclass(slots=True)
+class _Needles:
+    """The needles of one pattern file, one bit each, and which of them each word holds."""
+
+    bits: dict[str, int] = field(default_factory=dict)
+    shortest: int = 1_000
+    longest: int = 0
+    words: dict[str, int] = field(default_factory=dict)
+
+    def mask(self, needles: Iterable[str]) -> int:
+        mask = 0
+        for needle in needles:
+            bit = self.bits.get(needle)
+            if bit is None:
+                bit = self.bits[needle] = 1 << len(self.bits)
+                self.shortest = min(self.shortest, len(needle))
+                self.longest = max(self.longest, len(needle))
+            mask |= bit
+        return mask
+
+    def in_word(self, word: str) -> int:
+        """The needles ``word`` (lower-case ASCII letters and digits) contains."""
+        mask = self.words.get(word)
+        if mask is not None:
+            return mask
+        mask = 0
+        size = len(word)
+        if size <= _LONG_WORD:
+            bits = self.bits
+            for start in range(size - self.shortest + 1):
+                for end in range(start + self.shortest, min(size, start + self.longest) + 1):
+                    bit = bits.get(word[start:end])
+                    if bit is not None:
+                        mask |= bit
+        else:
+            for needle, bit in self.bits.items():
+                if needle in word:
+                    mask |= bit
+        if len(self.words) >= _MEMO_LIMIT:
+            self.words.clear()
+        self.words[word] = mask
+        return mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +184,9 @@ class Rules:
     reported_speech: tuple[re.Pattern[str], ...]
     ownership: tuple[re.Pattern[str], ...]
     messages: dict[str, dict[str, str]]
+    guarded_reported_speech: tuple[Guarded, ...] = ()
+    guarded_ownership: tuple[Guarded, ...] = ()
+    needles: _Needles = field(default_factory=_Needles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +201,15 @@ class Hit:
     family: Family
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """What one pass over a text found."""
+
+    hits: list[Hit]
+    # Whether any ``ownership`` pattern matches somewhere in the text.
+    owned: bool
 
 
 def _loosen(source: str) -> str:
@@ -140,6 +237,127 @@ def _compile_all(sources: Iterable[str], lexicon: dict[str, str]) -> tuple[re.Pa
     return tuple(compile_pattern(source, lexicon) for source in sources)
 
 
+# ---- needles: text every match of a pattern must contain -------------------------------------
+#
+# A parsed pattern part is described by ``exact``, the set of (folded) strings it can match when
+# that set is small and known, and by ``needs``, sets of strings such that every match of the
+# part contains one string of each set. Zero-width parts (``\b``, ``^``, lookarounds) match "".
+
+_EMPTY: frozenset[str] = frozenset({""})
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    exact: frozenset[str] | None
+    needs: tuple[frozenset[str], ...]
+
+
+_UNKNOWN = _Shape(None, ())
+
+
+def _score(needles: frozenset[str]) -> tuple[int, int]:
+    # Longer needles are rarer; fewer alternatives are rarer still.
+    return min(5, min(map(len, needles))), -len(needles)
+
+
+def _best(shape: _Shape) -> frozenset[str] | None:
+    candidates = list(shape.needs)
+    if shape.exact is not None and "" not in shape.exact:
+        candidates.append(shape.exact)
+    return max(candidates, key=_score) if candidates else None
+
+
+def _shape_of_node(op: Any, arg: Any) -> _Shape:
+    name = str(op)
+    if name == "LITERAL":
+        char = chr(arg)
+        return _Shape(frozenset({char.lower()}), ()) if char.isascii() else _UNKNOWN
+    if name == "IN":
+        if len(arg) <= 4 and all(str(o) == "LITERAL" and chr(a).isascii() for o, a in arg):
+            return _Shape(frozenset(chr(a).lower() for _, a in arg), ())
+        return _UNKNOWN
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return _Shape(_EMPTY, ())
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, items = arg
+        inner = _shape_of_sequence(items)
+        if low == 0 and high == 1 and inner.exact is not None:
+            return _Shape(inner.exact | _EMPTY, ())
+        best = _best(inner) if low >= 1 else None
+        return _Shape(None, (best,) if best is not None else ())
+    if name == "SUBPATTERN":
+        return _shape_of_sequence(arg[-1])
+    if name == "ATOMIC_GROUP":
+        return _shape_of_sequence(arg)
+    if name == "BRANCH":
+        shapes = [_shape_of_sequence(items) for items in arg[1]]
+        exact: frozenset[str] | None = None
+        if all(s.exact is not None for s in shapes):
+            union = frozenset().union(*(s.exact for s in shapes if s.exact is not None))
+            exact = union if len(union) <= _MAX_EXACT else None
+        bests = [_best(s) for s in shapes]
+        if any(b is None for b in bests):
+            return _Shape(exact, ())
+        return _Shape(exact, (frozenset().union(*(b for b in bests if b is not None)),))
+    return _UNKNOWN
+
+
+def _shape_of_sequence(items: Any) -> _Shape:
+    needs: list[frozenset[str]] = []
+    run = _EMPTY  # the exact strings of the parts since the last unknown one
+    exact = True
+    for op, arg in items:
+        shape = _shape_of_node(op, arg)
+        needs.extend(shape.needs)
+        if shape.exact is not None and len(run) * len(shape.exact) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in shape.exact)
+            continue
+        exact = False
+        needs.append(run)
+        run = shape.exact if shape.exact is not None else _EMPTY
+    needs.append(run)
+    return _Shape(run if exact else None, tuple(n for n in needs if "" not in n))
+
+
+def _as_words(needles: frozenset[str]) -> frozenset[str] | None:
+    """Each needle cut to its longest run of letters and digits, the only text the check sees."""
+    words = set()
+    for needle in needles:
+        pieces = _NOT_WORD.split(needle)
+        longest = max(pieces, key=len)
+        if len(longest) < _MIN_NEEDLE:
+            return None
+        words.add(longest)
+    # A needle that contains another needle of the set adds nothing.
+    return frozenset(w for w in words if not any(o != w and o in w for o in words))
+
+
+def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+    if _sre_parser is None:  # pragma: no cover
+        return []
+    try:
+        shape = _shape_of_sequence(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # pragma: no cover - an unexpected parse tree only costs speed
+        return []
+    candidates = list(shape.needs)
+    if shape.exact is not None and "" not in shape.exact:
+        candidates.append(shape.exact)
+    sets = [w for w in (_as_words(c) for c in candidates) if w is not None]
+    sets = sorted(dict.fromkeys(sets), key=_score, reverse=True)
+    return sets[:_MAX_GROUPS]
+
+
+def _guard(pattern: re.Pattern[str], needles: _Needles) -> Guarded:
+    return Guarded(pattern, tuple(needles.mask(s) for s in _needle_sets(pattern)))
+
+
+def _guard_all(patterns: Iterable[re.Pattern[str]], needles: _Needles) -> tuple[Guarded, ...]:
+    return tuple(_guard(p, needles) for p in patterns)
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
 @cache
 def load_rules(filename: str) -> Rules:
     """Load and compile ``guardrails/data/<filename>`` once per process."""
@@ -149,36 +367,45 @@ def load_rules(filename: str) -> Rules:
     spec = PatternFile.model_validate(raw)
     # Lexicon entries may use spaces and apostrophes too; expand them like patterns.
     lexicon = {name: _loosen(words) for name, words in spec.lexicon.items()}
+    needles = _Needles()
     families = tuple(
-        _compile_family(family, index, lexicon) for index, family in enumerate(spec.families)
+        _compile_family(family, index, lexicon, needles)
+        for index, family in enumerate(spec.families)
     )
+    reported_speech = _compile_all(spec.reported_speech, lexicon)
+    ownership = _compile_all(spec.ownership, lexicon)
     return Rules(
         families=families,
-        reported_speech=_compile_all(spec.reported_speech, lexicon),
-        ownership=_compile_all(spec.ownership, lexicon),
+        reported_speech=reported_speech,
+        ownership=ownership,
         messages=spec.messages,
+        guarded_reported_speech=_guard_all(reported_speech, needles),
+        guarded_ownership=_guard_all(ownership, needles),
+        needles=needles,
     )
 
 
-def _screen(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
-    # Named groups may repeat across patterns, so the alternation drops their names.
-    sources = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in patterns]
-    return re.compile("|".join(f"(?:{source})" for source in sources), _FLAGS)
+def _compile_family(
+    spec: FamilySpec, priority: int, lexicon: dict[str, str], needles: _Needles
+) -> Family:
+    def guarded(sources: Iterable[str]) -> tuple[Guarded, ...]:
+        return _guard_all(_compile_all(sources, lexicon), needles)
 
-
-def _compile_family(spec: FamilySpec, priority: int, lexicon: dict[str, str]) -> Family:
     patterns = _compile_all(spec.patterns, lexicon)
     return Family(
         spec=spec,
         priority=priority,
         patterns=patterns,
-        screen=_screen(patterns),
-        unless_before=_compile_all(spec.unless_before, lexicon),
-        unless_after=_compile_all(spec.unless_after, lexicon),
-        unless_sentence=_compile_all(spec.unless_sentence, lexicon),
-        unless_near=_compile_all(spec.unless_near, lexicon),
-        unless_anywhere=_compile_all(spec.unless_anywhere, lexicon),
+        guarded=_guard_all(patterns, needles),
+        unless_before=guarded(spec.unless_before),
+        unless_after=guarded(spec.unless_after),
+        unless_sentence=guarded(spec.unless_sentence),
+        unless_near=guarded(spec.unless_near),
+        unless_anywhere=guarded(spec.unless_anywhere),
     )
+
+
+# ---- matching --------------------------------------------------------------------------------
 
 
 def normalise(text: str) -> str:
@@ -199,6 +426,21 @@ def any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+def _meets(needs: tuple[int, ...], present: int) -> bool:
+    for need in needs:
+        if not need & present:
+            return False
+    return True
+
+
+def _any_guarded(patterns: Sequence[Guarded], text: str, present: int) -> bool:
+    """``any_match`` on ``text``, skipping patterns whose needles are not in ``present``."""
+    for guarded in patterns:
+        if _meets(guarded.needs, present) and guarded.pattern.search(text):
+            return True
+    return False
+
+
 def _span_of(match: re.Match[str]) -> tuple[int, int]:
     # A pattern may narrow its reported span with a group named ``span``.
     named = "span" in match.re.groupindex and match.group("span") is not None
@@ -207,76 +449,114 @@ def _span_of(match: re.Match[str]) -> tuple[int, int]:
     return start, start + len(match.string[start:end].rstrip())
 
 
-def _suppressed(
-    family: Family,
-    sentences: Sequence[Sentence],
-    index: int,
-    match_start: int,
-    match_end: int,
-    whole: str,
-    reported_end: int | None,
-) -> bool:
-    sentence = sentences[index].text
-    before, after = sentence[:match_start], sentence[match_end:]
-    if any_match(family.unless_before, before) or any_match(family.unless_after, after):
-        return True
-    if any_match(family.unless_sentence, sentence):
-        return True
-    if family.spec.reported_speech_ok and reported_end is not None and reported_end <= match_start:
-        return True
-    if family.unless_near:
-        near = " ".join(s.text for s in sentences[max(0, index - 1) : index + 2])
-        if any_match(family.unless_near, near):
+# Marks a sentence whose reporting clause is not looked for yet (a real end is never negative).
+_NOT_YET = -1
+
+
+class _Text:
+    """A text prepared for matching: normalised, split, and which needles each sentence holds."""
+
+    __slots__ = ("present", "reported", "rules", "sentences", "whole", "words")
+
+    def __init__(self, rules: Rules, text: str) -> None:
+        self.rules = rules
+        self.whole = normalise(text)
+        self.sentences = split_sentences(self.whole)
+        whole = self.whole
+        folded = whole.lower() if whole.isascii() else whole.translate(_FOLD).lower()
+        count = len(self.sentences)
+        # ``present``: the needles of the whole text (some lines belong to no sentence);
+        # ``words[i]``: those of sentence i. Both may over-state, never under-state.
+        if len(folded) != len(whole):  # pragma: no cover - no such character today
+            self.present, self.words = -1, [-1] * count
+        else:
+            in_word = rules.needles.in_word
+            present = 0
+            for word in _WORD.findall(folded):
+                present |= in_word(word)
+            self.present = present
+            if count > 1:
+                self.words = []
+                for sentence in self.sentences:
+                    mask = 0
+                    for word in _WORD.findall(folded, sentence.start, sentence.end):
+                        mask |= in_word(word)
+                    self.words.append(mask)
+            else:
+                self.words = [present] * count
+        self.reported: list[int | None] = [_NOT_YET] * count
+
+    def reported_speech_end(self, index: int) -> int | None:
+        """Where the earliest reporting clause ends ("when I said"), or None if there is none.
+
+        Searched in the whole sentence so a pattern may look ahead ("I said X, and that was
+        unfair"); a match is excused only if it comes after the reporting verb.
+        """
+        end = self.reported[index]
+        if end == _NOT_YET:
+            sentence, present = self.sentences[index].text, self.words[index]
+            ends = [
+                m.end()
+                for g in self.rules.guarded_reported_speech
+                if _meets(g.needs, present)
+                for m in g.pattern.finditer(sentence)
+            ]
+            end = self.reported[index] = min(ends) if ends else None
+        return end
+
+    def suppressed(self, family: Family, index: int, match_start: int, match_end: int) -> bool:
+        sentence, present = self.sentences[index].text, self.words[index]
+        if _any_guarded(family.unless_before, sentence[:match_start], present):
             return True
-    return any_match(family.unless_anywhere, whole)
-
-
-def _reported_speech_end(rules: Rules, sentence: str) -> int | None:
-    """Where the earliest reporting clause ends ("when I said"), or None if there is none.
-
-    Searched in the whole sentence so a pattern may look ahead ("I said X, and that was unfair");
-    a match is excused only if it comes after the reporting verb.
-    """
-    ends = [m.end() for p in rules.reported_speech for m in p.finditer(sentence)]
-    return min(ends) if ends else None
+        if _any_guarded(family.unless_after, sentence[match_end:], present):
+            return True
+        if _any_guarded(family.unless_sentence, sentence, present):
+            return True
+        if family.spec.reported_speech_ok:
+            reported_end = self.reported_speech_end(index)
+            if reported_end is not None and reported_end <= match_start:
+                return True
+        if family.unless_near:
+            low, high = max(0, index - 1), index + 2
+            near = " ".join(s.text for s in self.sentences[low:high])
+            near_present = 0
+            for mask in self.words[low:high]:
+                near_present |= mask
+            if _any_guarded(family.unless_near, near, near_present):
+                return True
+        return _any_guarded(family.unless_anywhere, self.whole, self.present)
 
 
 def _overlaps(a: Hit, b: Hit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def find_hits(rules: Rules, text: str) -> list[Hit]:
-    """Every match no ``unless`` rule excuses, in text order.
-
-    Where two findings cover the same words, the family listed first in the data file wins, so one
-    phrase is reported once, under its most specific name.
-    """
-    whole = normalise(text)
-    sentences = split_sentences(whole)
+def _raw_hits(text: _Text) -> list[Hit]:
+    sentences, words, present = text.sentences, text.words, text.present
+    several = len(sentences) > 1
     raw: list[Hit] = []
-    for index, sentence in enumerate(sentences):
-        reported_end = _reported_speech_end(rules, sentence.text)
-        for family in rules.families:
-            if not family.screen.search(sentence.text):
+    for family in text.rules.families:
+        for guarded in family.guarded:
+            needs = guarded.needs
+            if not _meets(needs, present):
                 continue
-            for pattern in family.patterns:
-                for match in pattern.finditer(sentence.text):
+            for index, sentence in enumerate(sentences):
+                if several and needs and not _meets(needs, words[index]):
+                    continue
+                for match in guarded.pattern.finditer(sentence.text):
                     local_start, local_end = _span_of(match)
                     if local_start == local_end:
                         continue
-                    if _suppressed(
-                        family,
-                        sentences,
-                        index,
-                        match.start(),
-                        match.end(),
-                        whole,
-                        reported_end,
-                    ):
+                    if text.suppressed(family, index, match.start(), match.end()):
                         continue
                     raw.append(
                         Hit(family, sentence.start + local_start, sentence.start + local_end)
                     )
+    return raw
+
+
+def _resolve(raw: list[Hit]) -> list[Hit]:
+    """Where two findings cover the same words, the family listed first in the data file wins."""
     specific = [hit for hit in raw if not hit.family.spec.generic]
     raw = [
         hit
@@ -290,6 +570,22 @@ def find_hits(rules: Rules, text: str) -> list[Hit]:
             kept.append(hit)
     kept.sort(key=lambda hit: (hit.start, hit.family.priority))
     return kept
+
+
+def scan(rules: Rules, text: str) -> Scan:
+    """The findings of :func:`find_hits`, and whether any ``ownership`` pattern matches."""
+    prepared = _Text(rules, text)
+    owned = _any_guarded(rules.guarded_ownership, prepared.whole, prepared.present)
+    return Scan(hits=_resolve(_raw_hits(prepared)), owned=owned)
+
+
+def find_hits(rules: Rules, text: str) -> list[Hit]:
+    """Every match no ``unless`` rule excuses, in text order.
+
+    Where two findings cover the same words, the family listed first in the data file wins, so one
+    phrase is reported once, under its most specific name.
+    """
+    return _resolve(_raw_hits(_Text(rules, text)))
 
 
 def to_finding(hit: Hit, text: str) -> Finding:

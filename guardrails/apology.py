@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from guardrails._patterns import (
-    any_match,
-    find_hits,
-    load_rules,
-    normalise,
-    to_finding,
-    whole_text_span,
-)
+from guardrails._patterns import load_rules, scan, to_finding, whole_text_span
 from guardrails.findings import CheckResult, Finding, Verdict
 
 PATTERN_FILE = "apology_patterns.yaml"
@@ -59,10 +52,11 @@ def check_apology(text: str) -> CheckResult:
                 )
             ]
         )
-    findings = [to_finding(hit, text) for hit in find_hits(rules, text)]
+    result = scan(rules, text)
+    findings = [to_finding(hit, text) for hit in result.hits]
     # Reported even beside other faults: "You're too sensitive." both blames and owns nothing, and
     # the second hint (name what you did) is the one that mends it.
-    if not any_match(rules.ownership, normalise(text)):
+    if not result.owned:
         message = rules.messages["no_ownership"]
         findings.append(
             Finding(
