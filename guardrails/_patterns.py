@@ -115,6 +115,8 @@ class Guarded:
 
     pattern: re.Pattern[str]
     needs: tuple[int, ...]
+    # ``needs`` padded with -1 (met by any non-empty mask) to three masks, for the hot loop.
+    three_needs: tuple[int, int, int] = (-1, -1, -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +350,9 @@ def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
 
 
 def _guard(pattern: re.Pattern[str], needles: _Needles) -> Guarded:
-    return Guarded(pattern, tuple(needles.mask(s) for s in _needle_sets(pattern)))
+    needs = tuple(needles.mask(s) for s in _needle_sets(pattern))
+    a, b, c = (*needs, -1, -1, -1)[:3]
+    return Guarded(pattern, needs, (a, b, c))
 
 
 def _guard_all(patterns: Iterable[re.Pattern[str]], needles: _Needles) -> tuple[Guarded, ...]:
@@ -533,16 +537,24 @@ def _overlaps(a: Hit, b: Hit) -> bool:
 
 def _raw_hits(text: _Text) -> list[Hit]:
     sentences, words, present = text.sentences, text.words, text.present
+    everywhere = range(len(sentences))
     several = len(sentences) > 1
     raw: list[Hit] = []
     for family in text.rules.families:
         for guarded in family.guarded:
-            needs = guarded.needs
-            if not _meets(needs, present):
-                continue
-            for index, sentence in enumerate(sentences):
-                if several and needs and not _meets(needs, words[index]):
+            indices: Iterable[int]
+            if not guarded.needs:
+                indices = everywhere
+            else:
+                a, b, c = guarded.three_needs
+                if not (a & present and b & present and c & present):
                     continue
+                if several:
+                    indices = [i for i, w in enumerate(words) if w & a and w & b and w & c]
+                else:
+                    indices = everywhere
+            for index in indices:
+                sentence = sentences[index]
                 for match in guarded.pattern.finditer(sentence.text):
                     local_start, local_end = _span_of(match)
                     if local_start == local_end:

@@ -96,6 +96,7 @@ class _SituationRule(_Data):
     name: str
     feelings: tuple[str, ...]
     patterns: tuple[str, ...]
+    self_report: bool = False  # the pattern is the speaker's own reaction ("I freeze")
 
 
 class _Situations(_Data):
@@ -180,7 +181,7 @@ class _Lexicon:
     evoked_not_form: re.Pattern[str]  # "you were dismissive" (but not "you were lonely")
     negation: re.Pattern[str]
     idioms: tuple[tuple[re.Pattern[str], FeelingEntry], ...]
-    situations: tuple[tuple[re.Pattern[str], tuple[FeelingEntry, ...]], ...]
+    situations: tuple[tuple[re.Pattern[str], tuple[FeelingEntry, ...], bool], ...]
 
 
 @cache
@@ -203,7 +204,9 @@ def _lexicon() -> _Lexicon:
         if unknown:
             raise ValueError(f"situation {rule.name!r} names unknown feelings {unknown}")
         feelings = tuple(by_name[f] for f in rule.feelings)
-        situations += [(compile_pattern(p, sit.terms), feelings) for p in rule.patterns]
+        situations += [
+            (compile_pattern(p, sit.terms), feelings, rule.self_report) for p in rule.patterns
+        ]
 
     return _Lexicon(
         entries=inv.feelings,
@@ -382,9 +385,16 @@ _ME = re.compile(r"\s+me\b")
 _DENIED_BEFORE = re.compile(
     r"(?:\b(?:not|never|no|nobody|none)|n't)\s+(?:(?:even|really|ever|once|actually|just|always)\s+)?$"
 )
+# The speaker is the one who acts: "I lied", "I'd never cheat", "as if I'm going to cheat".
 _SPEAKER_DOES = re.compile(
-    r"\bi(?:'ve|'d|'ll)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|once|finally|"
-    r"was|never|always|sometimes)\s+)*$"
+    r"\bi(?:'ve|'d|'ll|'m)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|once|finally|"
+    r"was|am|never|always|sometimes|going\s+to|gonna|about\s+to|would|will|might|could|should|"
+    r"tried\s+to|wanted\s+to)\s+)*$"
+)
+# "I feel like nothing is solid": a figure ("like nothing") that opens a clause is a thought.
+_CLAUSE_VERB = re.compile(
+    r"\s+(?:is|was|are|were|will|would|can|could|has|had|'s|matters|mattered|seems|seemed|"
+    r"works|worked|goes|went|makes|made|changes|changed)\b"
 )
 
 
@@ -423,6 +433,8 @@ def _read_feelings(
             yield _Hit(entry, opposite.start(), opposite.end(), False)
             pos = opposite.end()
         elif found is not None:
+            if found.group().startswith("like ") and _CLAUSE_VERB.match(text, found.end()):
+                return
             yield _Hit(table[normalize(found.group())], found.start(), found.end(), here)
             pos = found.end()
         else:
@@ -464,10 +476,10 @@ def _explicit(text: str, lex: _Lexicon) -> Iterator[_Hit]:
 
 
 def _situational(text: str, lex: _Lexicon) -> Iterator[_Hit]:
-    for pattern, entries in lex.situations:
+    for pattern, entries, self_report in lex.situations:
         for m in pattern.finditer(text):
             before = text[max(0, m.start() - 40) : m.start()]
-            if _DENIED_BEFORE.search(before) or _SPEAKER_DOES.search(before):
+            if _DENIED_BEFORE.search(before) or (not self_report and _SPEAKER_DOES.search(before)):
                 continue
             for entry in entries:
                 yield _Hit(entry, m.start(), m.end(), False)
