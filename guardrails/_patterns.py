@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -115,8 +115,9 @@ class Guarded:
 
     pattern: re.Pattern[str]
     needs: tuple[int, ...]
-    # ``needs`` padded with -1 (met by any non-empty mask) to three masks, for the hot loop.
-    three_needs: tuple[int, int, int] = (-1, -1, -1)
+    # ``needs[1:]`` padded with -1 (met by any non-empty mask) to two masks, for the hot loop; the
+    # first mask is met when a word of the sentence wakes the pattern (see ``_Needles``).
+    rest: tuple[int, int] = (-1, -1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +135,24 @@ class Family:
     unless_anywhere: tuple[Guarded, ...]
 
 
-@dataclass(slots=True)
 class _Needles:
-    """The needles of one pattern file, one bit each, and which of them each word holds."""
+    """The needles of one pattern file, one bit each, and which of them each word holds.
 
-    bits: dict[str, int] = field(default_factory=dict)
-    shortest: int = 1_000
-    longest: int = 0
-    words: dict[str, int] = field(default_factory=dict)
+    Each family pattern with needles is woken by the words that hold a needle of its first (most
+    telling) set; the others must then be in the same sentence. Patterns without needles always
+    run. What a word holds and wakes is worked out once per word and remembered.
+    """
+
+    __slots__ = ("always", "bits", "entries", "longest", "memo", "shortest", "wakes")
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {}
+        self.shortest = 1_000
+        self.longest = 0
+        self.entries: list[tuple[Family, Guarded]] = []
+        self.wakes: dict[int, list[int]] = {}
+        self.always: list[int] = []
+        self.memo: dict[str, tuple[int, frozenset[int]]] = {}
 
     def mask(self, needles: Iterable[str]) -> int:
         mask = 0
@@ -154,11 +165,22 @@ class _Needles:
             mask |= bit
         return mask
 
-    def in_word(self, word: str) -> int:
-        """The needles ``word`` (lower-case ASCII letters and digits) contains."""
-        mask = self.words.get(word)
-        if mask is not None:
-            return mask
+    def index(self, families: Iterable[Family]) -> None:
+        for family in families:
+            for guarded in family.guarded:
+                entry = len(self.entries)
+                self.entries.append((family, guarded))
+                if not guarded.needs:
+                    self.always.append(entry)
+                    continue
+                for bit in _bits(guarded.needs[0]):
+                    self.wakes.setdefault(bit, []).append(entry)
+
+    def in_word(self, word: str) -> tuple[int, frozenset[int]]:
+        """The needles ``word`` (lower-case ASCII letters and digits) holds, and whom it wakes."""
+        known = self.memo.get(word)
+        if known is not None:
+            return known
         mask = 0
         size = len(word)
         if size <= _LONG_WORD:
@@ -172,10 +194,18 @@ class _Needles:
             for needle, bit in self.bits.items():
                 if needle in word:
                     mask |= bit
-        if len(self.words) >= _MEMO_LIMIT:
-            self.words.clear()
-        self.words[word] = mask
-        return mask
+        woken = frozenset(e for bit in _bits(mask) for e in self.wakes.get(bit, ()))
+        if len(self.memo) >= _MEMO_LIMIT:
+            self.memo.clear()
+        known = self.memo[word] = (mask, woken)
+        return known
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low
+        mask ^= low
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +218,7 @@ class Rules:
     messages: dict[str, dict[str, str]]
     guarded_reported_speech: tuple[Guarded, ...] = ()
     guarded_ownership: tuple[Guarded, ...] = ()
-    needles: _Needles = field(default_factory=_Needles)
+    needles: _Needles = field(default_factory=lambda: _Needles())
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,8 +308,11 @@ def _shape_of_node(op: Any, arg: Any) -> _Shape:
         if len(arg) <= 4 and all(str(o) == "LITERAL" and chr(a).isascii() for o, a in arg):
             return _Shape(frozenset(chr(a).lower() for _, a in arg), ())
         return _UNKNOWN
-    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+    if name in ("AT", "ASSERT_NOT"):
         return _Shape(_EMPTY, ())
+    if name == "ASSERT":  # a lookaround: zero width, but what it looks for is in the text
+        best = _best(_shape_of_sequence(arg[1]))
+        return _Shape(_EMPTY, (best,) if best is not None else ())
     if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
         low, high, items = arg
         inner = _shape_of_sequence(items)
@@ -351,8 +384,8 @@ def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
 
 def _guard(pattern: re.Pattern[str], needles: _Needles) -> Guarded:
     needs = tuple(needles.mask(s) for s in _needle_sets(pattern))
-    a, b, c = (*needs, -1, -1, -1)[:3]
-    return Guarded(pattern, needs, (a, b, c))
+    b, c = (*needs[1:], -1, -1)[:2]
+    return Guarded(pattern, needs, (b, c))
 
 
 def _guard_all(patterns: Iterable[re.Pattern[str]], needles: _Needles) -> tuple[Guarded, ...]:
@@ -376,6 +409,7 @@ def load_rules(filename: str) -> Rules:
         _compile_family(family, index, lexicon, needles)
         for index, family in enumerate(spec.families)
     )
+    needles.index(families)
     reported_speech = _compile_all(spec.reported_speech, lexicon)
     ownership = _compile_all(spec.ownership, lexicon)
     return Rules(

@@ -100,3 +100,19 @@ def test_every_suggestion_passes_the_apology_checker(text: str) -> None:
 )
 def test_partner_action_is_put_in_the_partners_voice(text: str, action: str | None) -> None:
     assert partner_action(text, detect_speaker(text)) == action
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He promised he wouldn't tell anyone what I'd shared with him, and he did.",
+        "You swore you'd be there.",
+    ],
+)
+def test_a_broken_promise_is_owned_as_broken_not_as_made(text: str) -> None:
+    assert partner_action(text, detect_speaker(text)) == "broke my word to you"
+
+
+def test_the_act_that_broke_the_promise_is_preferred() -> None:
+    text = "You said you'd support my trip. Then you complained about it to everyone."
+    assert partner_action(text, detect_speaker(text)) == "complained about it to everyone"

@@ -47,6 +47,13 @@ _HURTFUL = re.compile(
     re.IGNORECASE,
 )
 _ABSOLUTES = re.compile(r"\b(?:always|never|every time|constantly)\b", re.IGNORECASE)
+# "promised I'd come", "said I would", "swore I wouldn't": the commitment, not the act that broke it.
+_COMMITMENT = re.compile(
+    r"^(?:promised|said|swore|agreed|told you|assured you|guaranteed)\b.*?"
+    r"\b(?:I['’]d|I would|I wouldn['’]t|I would not|I['’]ll|I will|I won['’]t|to)\b",
+    re.IGNORECASE,
+)
+BROKEN_PROMISE = "broke my word to you"
 _LEADING_ADVERBS = re.compile(r"^(?:then|just|also|even|still|again|now|finally)\s+", re.I)
 
 
@@ -189,9 +196,14 @@ def partner_action(text: str, speaker: Speaker) -> str | None:
                 candidates.append(first)
     if not candidates:
         return None
-    hurtful = [c for c in candidates if _HURTFUL.search(c) and not _ABSOLUTES.search(c)]
-    plain = [c for c in candidates if not _ABSOLUTES.search(c)]
-    pick = (hurtful or plain or candidates)[0]
+    acts = [c for c in candidates if not _COMMITMENT.match(c) and len(c.split()) > 1]
+    if not acts:
+        # Only the promise is described ("he promised he wouldn't tell, and he did"):
+        # what hurt is that it was broken.
+        return BROKEN_PROMISE
+    hurtful = [c for c in acts if _HURTFUL.search(c) and not _ABSOLUTES.search(c)]
+    plain = [c for c in acts if not _ABSOLUTES.search(c)]
+    pick = (hurtful or plain or acts)[0]
     if len(pick) > MAX_ACTION_CHARS:
         pick = pick[:MAX_ACTION_CHARS].rsplit(",", 1)[0].rsplit(" ", 1)[0]
     return pick.rstrip(" ,;.!")

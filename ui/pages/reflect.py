@@ -8,11 +8,13 @@ from assistant.errors import InputError
 from assistant.pipeline import ReflectOutcome, reflect
 from assistant.schemas import Origin, Reflection, RepairKind
 from assistant.textfmt import as_plain_markdown as plain
+from guardrails.apology import check_apology
 from ui.common import (
     help_link,
     settings,
     show_caution,
     show_crisis_stop,
+    show_findings,
     where_text_goes,
 )
 
@@ -86,6 +88,11 @@ def _show(reflection: Reflection) -> None:
         )
         st.caption(caption)
         _copyable(repair.text)
+        check = check_apology(repair.text)
+        if check.accepted:
+            st.caption("✓ Checked: owns the impact, with no excuses, blame, conditions or demands.")
+        else:  # the pipeline never lets this happen; say so plainly if it ever does
+            show_findings(check.findings)
     st.caption(f"From the {reflection.engine} engine ({plain(reflection.model)}).")
 
 
