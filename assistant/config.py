@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     locale: str = "en-US"
     data_dir: Path = Field(default=Path("data"), description="Where the app keeps its SQLite file.")
     database_url: str | None = None
+    # Therapist homework. The secret key peppers the hashes of short share codes and of the
+    # rate-limit keys; unset, one is made once and kept in <data_dir>/secret.key (mode 0600).
+    # Several app instances sharing one database must share one key: set HEARDWELL_SECRET_KEY.
+    secret_key: str | None = Field(default=None, repr=False, min_length=32)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Therapist sign-in.")
 
     @property
     def uses_model(self) -> bool:

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from guardrails.findings import Finding, Span
+from guardrails.findings import CheckResult, Finding, Span, Verdict
 
 _FLAGS = re.IGNORECASE
 _LEXICON_TOKEN = re.compile(r"%([a-z_]+)%")
@@ -465,7 +465,7 @@ def any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
 
 
 def _meets(needs: tuple[int, ...], present: int) -> bool:
-    for need in needs:
+    for need in needs:  # noqa: SIM110 - a plain loop: ``all`` and a generator cost more here
         if not need & present:
             return False
     return True
@@ -492,37 +492,62 @@ _NOT_YET = -1
 
 
 class _Text:
-    """A text prepared for matching: normalised, split, and which needles each sentence holds."""
+    """A text prepared for matching: normalised, split, and the needles of each sentence."""
 
-    __slots__ = ("present", "reported", "rules", "sentences", "whole", "words")
+    __slots__ = (
+        "anywhere",
+        "masks",
+        "near",
+        "present",
+        "reported",
+        "rules",
+        "sentences",
+        "whole",
+        "woken",
+    )
 
     def __init__(self, rules: Rules, text: str) -> None:
         self.rules = rules
-        self.whole = normalise(text)
-        self.sentences = split_sentences(self.whole)
-        whole = self.whole
+        self.whole = whole = normalise(text)
+        self.sentences = split_sentences(whole)
         folded = whole.lower() if whole.isascii() else whole.translate(_FOLD).lower()
         count = len(self.sentences)
-        # ``present``: the needles of the whole text (some lines belong to no sentence);
-        # ``words[i]``: those of sentence i. Both may over-state, never under-state.
+        needles = rules.needles
+        # ``present``: the needles of the whole text (a line may belong to no sentence);
+        # ``masks[i]``: those of sentence i; ``woken[i]``: the patterns its words wake.
+        self.masks: list[int] = []
+        self.woken: list[Iterable[int]] = []
         if len(folded) != len(whole):  # pragma: no cover - no such character today
-            self.present, self.words = -1, [-1] * count
+            self.present = -1
+            self.masks = [-1] * count
+            everyone = [e for e in range(len(needles.entries)) if e not in needles.always]
+            self.woken = [everyone] * count
         else:
-            in_word = rules.needles.in_word
+            memo, in_word = needles.memo, needles.in_word
             present = 0
-            for word in _WORD.findall(folded):
-                present |= in_word(word)
+            gap_start = 0
+            for sentence in self.sentences:
+                mask = 0
+                woken: set[int] = set()
+                for word in _WORD.findall(folded, sentence.start, sentence.end):
+                    held, wakes = memo.get(word) or in_word(word)
+                    mask |= held
+                    woken |= wakes
+                self.masks.append(mask)
+                self.woken.append(woken)
+                present |= mask
+                # Text between sentences (a line without end punctuation belongs to none). A
+                # sentence starts and ends next to a non-word character, so no word is cut.
+                for word in _WORD.findall(folded, gap_start, sentence.start):
+                    present |= in_word(word)[0]
+                gap_start = sentence.end
+            for word in _WORD.findall(folded, gap_start):
+                present |= in_word(word)[0]
             self.present = present
-            if count > 1:
-                self.words = []
-                for sentence in self.sentences:
-                    mask = 0
-                    for word in _WORD.findall(folded, sentence.start, sentence.end):
-                        mask |= in_word(word)
-                    self.words.append(mask)
-            else:
-                self.words = [present] * count
         self.reported: list[int | None] = [_NOT_YET] * count
+        # Answers of ``unless_near`` (by family and sentence) and ``unless_anywhere`` (by family).
+        self.near: dict[tuple[int, int], bool] = {}
+        self.anywhere: dict[int, bool] = {}
 
     def reported_speech_end(self, index: int) -> int | None:
         """Where the earliest reporting clause ends ("when I said"), or None if there is none.
@@ -532,18 +557,18 @@ class _Text:
         """
         end = self.reported[index]
         if end == _NOT_YET:
-            sentence, present = self.sentences[index].text, self.words[index]
+            sentence, present = self.sentences[index].text, self.masks[index]
+            # A pattern's first match ends before its later ones: no need to look further.
             ends = [
                 m.end()
                 for g in self.rules.guarded_reported_speech
-                if _meets(g.needs, present)
-                for m in g.pattern.finditer(sentence)
+                if _meets(g.needs, present) and (m := g.pattern.search(sentence)) is not None
             ]
             end = self.reported[index] = min(ends) if ends else None
         return end
 
     def suppressed(self, family: Family, index: int, match_start: int, match_end: int) -> bool:
-        sentence, present = self.sentences[index].text, self.words[index]
+        sentence, present = self.sentences[index].text, self.masks[index]
         if _any_guarded(family.unless_before, sentence[:match_start], present):
             return True
         if _any_guarded(family.unless_after, sentence[match_end:], present):
@@ -555,66 +580,86 @@ class _Text:
             if reported_end is not None and reported_end <= match_start:
                 return True
         if family.unless_near:
-            low, high = max(0, index - 1), index + 2
-            near = " ".join(s.text for s in self.sentences[low:high])
-            near_present = 0
-            for mask in self.words[low:high]:
-                near_present |= mask
-            if _any_guarded(family.unless_near, near, near_present):
+            key = (family.priority, index)
+            near = self.near.get(key)
+            if near is None:
+                low, high = max(0, index - 1), index + 2
+                near_present = 0
+                for mask in self.masks[low:high]:
+                    near_present |= mask
+                near_text = " ".join(s.text for s in self.sentences[low:high])
+                near = self.near[key] = _any_guarded(family.unless_near, near_text, near_present)
+            if near:
                 return True
-        return _any_guarded(family.unless_anywhere, self.whole, self.present)
+        if not family.unless_anywhere:
+            return False
+        anywhere = self.anywhere.get(family.priority)
+        if anywhere is None:
+            anywhere = _any_guarded(family.unless_anywhere, self.whole, self.present)
+            self.anywhere[family.priority] = anywhere
+        return anywhere
 
-
-def _overlaps(a: Hit, b: Hit) -> bool:
-    return a.start < b.end and b.start < a.end
+    def collect(
+        self, family: Family, pattern: re.Pattern[str], index: int, into: list[Hit]
+    ) -> None:
+        """Add the matches of ``pattern`` in sentence ``index`` that no ``unless`` rule excuses."""
+        sentence = self.sentences[index]
+        for match in pattern.finditer(sentence.text):
+            local_start, local_end = _span_of(match)
+            if local_start == local_end:
+                continue
+            if self.suppressed(family, index, match.start(), match.end()):
+                continue
+            into.append(Hit(family, sentence.start + local_start, sentence.start + local_end))
 
 
 def _raw_hits(text: _Text) -> list[Hit]:
-    sentences, words, present = text.sentences, text.words, text.present
-    everywhere = range(len(sentences))
-    several = len(sentences) > 1
+    # Hits are collected sentence by sentence; their order does not matter, ``_resolve`` sorts.
+    needles = text.rules.needles
+    entries, always = needles.entries, needles.always
     raw: list[Hit] = []
-    for family in text.rules.families:
-        for guarded in family.guarded:
-            indices: Iterable[int]
-            if not guarded.needs:
-                indices = everywhere
-            else:
-                a, b, c = guarded.three_needs
-                if not (a & present and b & present and c & present):
-                    continue
-                if several:
-                    indices = [i for i, w in enumerate(words) if w & a and w & b and w & c]
-                else:
-                    indices = everywhere
-            for index in indices:
-                sentence = sentences[index]
-                for match in guarded.pattern.finditer(sentence.text):
-                    local_start, local_end = _span_of(match)
-                    if local_start == local_end:
-                        continue
-                    if text.suppressed(family, index, match.start(), match.end()):
-                        continue
-                    raw.append(
-                        Hit(family, sentence.start + local_start, sentence.start + local_end)
-                    )
+    for index, mask in enumerate(text.masks):
+        for entry in text.woken[index]:
+            family, guarded = entries[entry]
+            b, c = guarded.rest
+            if b & mask and c & mask:
+                text.collect(family, guarded.pattern, index, raw)
+        for entry in always:
+            family, guarded = entries[entry]
+            text.collect(family, guarded.pattern, index, raw)
     return raw
+
+
+def _priority_order(hit: Hit) -> tuple[int, int, int]:
+    return hit.family.priority, hit.start, hit.start - hit.end
+
+
+def _text_order(hit: Hit) -> tuple[int, int]:
+    return hit.start, hit.family.priority
 
 
 def _resolve(raw: list[Hit]) -> list[Hit]:
     """Where two findings cover the same words, the family listed first in the data file wins."""
-    specific = [hit for hit in raw if not hit.family.spec.generic]
-    raw = [
-        hit
-        for hit in raw
-        if not (hit.family.spec.generic and any(_overlaps(hit, s) for s in specific))
-    ]
-    raw.sort(key=lambda hit: (hit.family.priority, hit.start, -(hit.end - hit.start)))
+    specific = [(hit.start, hit.end) for hit in raw if not hit.family.spec.generic]
+    if len(specific) < len(raw):
+        raw = [
+            hit
+            for hit in raw
+            if not hit.family.spec.generic
+            or not any(hit.start < end and start < hit.end for start, end in specific)
+        ]
+    raw.sort(key=_priority_order)
     kept: list[Hit] = []
+    spans: list[tuple[int, int]] = []
     for hit in raw:
-        if not any(_overlaps(hit, other) for other in kept):
+        start, end = hit.start, hit.end
+        for kept_start, kept_end in spans:
+            if start < kept_end and kept_start < end:
+                break
+        else:
             kept.append(hit)
-    kept.sort(key=lambda hit: (hit.start, hit.family.priority))
+            spans.append((start, end))
+    kept.sort(key=_text_order)
     return kept
 
 
@@ -634,6 +679,17 @@ def find_hits(rules: Rules, text: str) -> list[Hit]:
     return _resolve(_raw_hits(_Text(rules, text)))
 
 
+def finding_data(hit: Hit, text: str) -> dict[str, Any]:
+    """What :func:`to_finding` builds, as plain data: validating a whole result once is faster."""
+    spec = hit.family.spec
+    return {
+        "category": spec.category,
+        "span": {"start": hit.start, "end": hit.end, "text": text[hit.start : hit.end]},
+        "reason": spec.reason,
+        "hint": spec.hint,
+    }
+
+
 def to_finding(hit: Hit, text: str) -> Finding:
     return Finding(
         category=hit.family.spec.category,
@@ -641,6 +697,12 @@ def to_finding(hit: Hit, text: str) -> Finding:
         reason=hit.family.spec.reason,
         hint=hit.family.spec.hint,
     )
+
+
+def check_result(findings: Sequence[Finding | dict[str, Any]]) -> CheckResult:
+    """``reject`` with ``findings``, or ``accept`` when there are none, validated in one call."""
+    verdict = Verdict.REJECT if findings else Verdict.ACCEPT
+    return CheckResult.model_validate({"verdict": verdict, "findings": findings})
 
 
 def whole_text_span(text: str) -> Span:

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from guardrails._patterns import find_hits, load_rules, to_finding, whole_text_span
-from guardrails.findings import CheckResult, Finding, Verdict
+from guardrails._patterns import (
+    check_result,
+    find_hits,
+    finding_data,
+    load_rules,
+    whole_text_span,
+)
+from guardrails.findings import CheckResult, Finding
 
 PATTERN_FILE = "agreement_patterns.yaml"
 
@@ -33,9 +39,8 @@ def check_agreement(text: str) -> CheckResult:
     """
     rules = load_rules(PATTERN_FILE)
     if not text.strip():
-        return _reject([_whole_text_finding(text, rules.messages["empty"])])
-    findings = [to_finding(hit, text) for hit in find_hits(rules, text)]
-    return _reject(findings) if findings else CheckResult(verdict=Verdict.ACCEPT, findings=[])
+        return check_result([_whole_text_finding(text, rules.messages["empty"])])
+    return check_result([finding_data(hit, text) for hit in find_hits(rules, text)])
 
 
 def _whole_text_finding(text: str, message: dict[str, str]) -> Finding:
@@ -45,7 +50,3 @@ def _whole_text_finding(text: str, message: dict[str, str]) -> Finding:
         reason=message["reason"],
         hint=message["hint"],
     )
-
-
-def _reject(findings: list[Finding]) -> CheckResult:
-    return CheckResult(verdict=Verdict.REJECT, findings=findings)

@@ -10,9 +10,10 @@ The phrasings live in ``guardrails/data/apology_patterns.yaml``; this module onl
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from guardrails._patterns import load_rules, scan, to_finding, whole_text_span
-from guardrails.findings import CheckResult, Finding, Verdict
+from guardrails._patterns import check_result, finding_data, load_rules, scan, whole_text_span
+from guardrails.findings import CheckResult, Finding
 
 PATTERN_FILE = "apology_patterns.yaml"
 
@@ -42,7 +43,7 @@ def check_apology(text: str) -> CheckResult:
     rules = load_rules(PATTERN_FILE)
     if not text.strip():
         message = rules.messages["empty"]
-        return _reject(
+        return check_result(
             [
                 Finding(
                     category=ApologyCategory.NO_OWNERSHIP.value,
@@ -53,7 +54,7 @@ def check_apology(text: str) -> CheckResult:
             ]
         )
     result = scan(rules, text)
-    findings = [to_finding(hit, text) for hit in result.hits]
+    findings: list[Finding | dict[str, Any]] = [finding_data(hit, text) for hit in result.hits]
     # Reported even beside other faults: "You're too sensitive." both blames and owns nothing, and
     # the second hint (name what you did) is the one that mends it.
     if not result.owned:
@@ -66,8 +67,4 @@ def check_apology(text: str) -> CheckResult:
                 hint=message["hint"],
             )
         )
-    return _reject(findings) if findings else CheckResult(verdict=Verdict.ACCEPT, findings=[])
-
-
-def _reject(findings: list[Finding]) -> CheckResult:
-    return CheckResult(verdict=Verdict.REJECT, findings=findings)
+    return check_result(findings)

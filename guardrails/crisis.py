@@ -190,6 +190,12 @@ class _RuleSpec(BaseModel):
     current_level: CrisisLevel | None = None
     pattern: str
     context: str | None = None
+    # Second cues: each must also match in the match's sentence (or the ``window`` sentences
+    # after it), so a rule can ask for words near each other rather than one fixed phrase.
+    near: list[str] = []
+    window: int = Field(default=0, ge=0, le=2)
+    # Further categories the same match belongs to ("I want to hit my wife": a threat and abuse).
+    also: list[CrisisCategory] = []
     # Lower-case bits of words, one of which every match contains: a fast first check.
     needs: list[str] = []
     comment: str
@@ -200,6 +206,8 @@ class _ExclusionSpec(BaseModel):
 
     pattern: str
     categories: list[CrisisCategory] = Field(default_factory=lambda: list(CrisisCategory))
+    # The exclusion only counts when this also appears somewhere in the text (a game, a recipe).
+    context: str | None = None
     comment: str
 
 
@@ -239,12 +247,15 @@ class _Rule:
     spec: _RuleSpec
     regex: re.Pattern[str]
     context: re.Pattern[str] | None
+    near: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
     rules: tuple[_Rule, ...]
-    exclusions: tuple[tuple[re.Pattern[str], frozenset[CrisisCategory]], ...]
+    exclusions: tuple[
+        tuple[re.Pattern[str], frozenset[CrisisCategory], re.Pattern[str] | None], ...
+    ]
     frames: re.Pattern[str]
     negation: re.Pattern[str]
     negation_exceptions: re.Pattern[str]
@@ -297,10 +308,17 @@ def _rules() -> _Rules:
     for rule in spec.rules:
         if (rule.category is CrisisCategory.STUCK) != (rule.level is CrisisLevel.NONE):
             raise PatternError(f"rule {rule.id}: level none is for stuck, and stuck only")
+        if rule.category is CrisisCategory.STUCK and rule.also:
+            raise PatternError(f"rule {rule.id}: stuck cannot add dangerous categories")
         context = compile_pattern(rule.context, lexicon) if rule.context else None
-        rules.append(_Rule(rule, compile_pattern(rule.pattern, lexicon), context))
+        near = tuple(compile_pattern(cue, lexicon) for cue in rule.near)
+        rules.append(_Rule(rule, compile_pattern(rule.pattern, lexicon), context, near))
     exclusions = tuple(
-        (compile_pattern(item.pattern, lexicon), frozenset(item.categories))
+        (
+            compile_pattern(item.pattern, lexicon),
+            frozenset(item.categories),
+            compile_pattern(item.context, lexicon) if item.context else None,
+        )
         for item in (*spec.figurative, *spec.support)
     )
     return _Rules(
@@ -355,8 +373,9 @@ class _Text:
         if self._exclusions is None:
             self._exclusions = [
                 (m.start(), m.end(), categories)
-                for regex, categories in self.rules.exclusions
+                for regex, categories, context in self.rules.exclusions
                 for m in regex.finditer(self.text)
+                if context is None or context.search(self.text) is not None
             ]
         return any(
             category in categories and s < end and start < e
@@ -420,14 +439,25 @@ def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
 def _find(text: str) -> list[_Found]:
     rules = _rules()
     normalised = normalise(text)
-    gate = " ".join(normalised.lower().split())
-    candidates = [
-        (rule, match.start(), match.end())
-        for rule in rules.rules
-        if _may_match(rule, gate, normalised)
-        for match in rule.regex.finditer(normalised)
-        if match.end() > match.start()
-    ]
+    lowered = normalised.lower()
+    gate = " ".join(lowered.split())
+    sentences: list[tuple[int, int, str]] | None = None
+    candidates: list[tuple[_Rule, int, int]] = []
+    for rule in rules.rules:
+        needs = rule.spec.needs
+        if needs and not any(word in gate for word in needs):
+            continue
+        if rule.context is not None and rule.context.search(normalised) is None:
+            continue
+        if sentences is None:
+            sentences = _sentences(normalised, lowered)
+        for index, (start, end, words) in enumerate(sentences):
+            # Run the rule only on sentences that hold a word it needs.
+            if needs and not any(word in words for word in needs):
+                continue
+            for match in rule.regex.finditer(normalised, start, end):
+                if match.end() > match.start() and _near(rule, normalised, sentences, index):
+                    candidates.append((rule, match.start(), match.end()))
     if not candidates:
         return []
     view = _Text(normalised, rules)
@@ -436,15 +466,25 @@ def _find(text: str) -> list[_Found]:
         spec = rule.spec
         if view.excluded(spec.category, start, end) or view.negated(start) or view.framed(start):
             continue
-        found.append(_Found(spec.category, view.level(spec, start, end), start, end))
+        level = view.level(spec, start, end)
+        found.append(_Found(spec.category, level, start, end))
+        found.extend(_Found(extra, level, start, end) for extra in spec.also)
     return _one_per_stretch(found)
 
 
-def _may_match(rule: _Rule, gate: str, text: str) -> bool:
-    """The cheap checks first: a word the rule needs, then the context it needs."""
-    if rule.spec.needs and not any(word in gate for word in rule.spec.needs):
-        return False
-    return rule.context is None or rule.context.search(text) is not None
+def _sentences(text: str, lowered: str) -> list[tuple[int, int, str]]:
+    """Sentence spans, each with its lower-case words on single spaces (for the ``needs`` check)."""
+    spans = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
+    return [(start, end, " ".join(lowered[start:end].split())) for start, end in spans]
+
+
+def _near(rule: _Rule, text: str, sentences: list[tuple[int, int, str]], index: int) -> bool:
+    """Whether every second cue of the rule is in the match's sentence or the ones after it."""
+    if not rule.near:
+        return True
+    start = sentences[index][0]
+    end = sentences[min(len(sentences) - 1, index + rule.spec.window)][1]
+    return all(cue.search(text, start, end) is not None for cue in rule.near)
 
 
 def _one_per_stretch(found: list[_Found]) -> list[_Found]:

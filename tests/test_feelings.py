@@ -42,7 +42,8 @@ def test_inventory_is_curated_and_mapped_to_goemotions() -> None:
         "resentful", "anxious", "scared", "insecure", "jealous", "confused", "sad", "heartbroken",
         "exhausted", "overwhelmed", "unappreciated", "taken for granted", "disrespected",
         "controlled", "trapped", "abandoned", "rejected", "unloved", "unsafe", "powerless",
-        "guilty", "ashamed", "worthless", "left out", "blindsided",
+        "guilty", "ashamed", "worthless", "left out", "blindsided", "unsupported", "distrusted",
+        "exposed", "not good enough", "violated",
     ],
 )  # fmt: skip
 def test_inventory_holds_the_words_people_use(word: str) -> None:
@@ -59,6 +60,10 @@ def test_inventory_holds_the_words_people_use(word: str) -> None:
         ("terrified", "scared", "fear", "felt"),
         ("betrayed", "betrayed", "hurt", "were"),
         ("humiliating", "humiliated", "shame", "felt"),
+        ("mistrusted", "distrusted", "hurt", "felt"),
+        ("invaded", "violated", "hurt", "felt"),
+        ("undefended", "unsupported", "loneliness", "felt"),
+        ("unworthy", "not good enough", "shame", "felt"),
     ],
 )
 def test_feeling_entry_collapses_synonyms(word: str, name: str, family: str, say: str) -> None:
@@ -172,6 +177,7 @@ def test_idioms_name_feelings(text: str, feeling: str) -> None:
         ("I don't feel loved.", ["unloved"]),
         ("I didn't feel heard or understood.", ["unheard", "misunderstood"]),
         ("I don't feel safe with you.", ["unsafe"]),
+        ("I don't feel trusted.", ["distrusted"]),
         ("I wasn't invited.", []),  # explicit: no feeling word; the situation names it
     ],
 )
@@ -294,6 +300,160 @@ def test_situations_imply_feelings(text: str, feelings: list[str]) -> None:
 )
 def test_situations_that_do_not_apply(text: str) -> None:
     assert situation(text) == []
+
+
+# Families of events, one row per phrasing: secrets and money, snooping and suspicion, eyes
+# elsewhere, disclosure, put-downs, support, absence, attention, the load at home, fear, distance,
+# and the speaker's own unease. Each family is a rule in data/situations.yaml.
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("She's been hiding the credit card statements.", ["betrayed", "deceived", "anxious"]),
+        ("He didn't tell me about the loan until the bank called.", ["betrayed", "deceived"]),
+        ("I caught him texting her at 2am.", ["betrayed", "deceived"]),
+        ("I found the messages on his laptop.", ["betrayed", "deceived"]),
+        ("I only found out when his sister mentioned it.", ["betrayed", "deceived"]),
+        ("I had to hear about it from his mum.", ["betrayed", "deceived"]),
+        ("She emptied our joint account.", ["betrayed", "anxious"]),
+        ("He gambled away our holiday savings.", ["betrayed", "anxious"]),
+        ("He's racked up thousands in credit card debt.", ["betrayed", "anxious"]),
+        ("She took out a loan in both our names.", ["betrayed", "anxious"]),
+        ("You went through my phone.", ["violated", "distrusted"]),
+        ("She reads my emails.", ["violated", "distrusted"]),
+        ("He checked my messages while I slept.", ["violated", "distrusted"]),
+        ("He accused me of cheating.", ["distrusted"]),
+        ("She called me a liar.", ["distrusted"]),
+        ("He acts like I'm going to cheat on him.", ["distrusted"]),
+        ("You don't trust me.", ["distrusted"]),
+        ("He keeps liking his ex's photos.", ["insecure", "jealous"]),
+        ("She still texts her ex every day.", ["insecure", "jealous"]),
+        ("He was checking out other women all night.", ["insecure", "jealous"]),
+        ("You told your friends about our sex life.", ["betrayed", "exposed"]),
+        ("She told everyone at work that we were splitting up.", ["betrayed", "exposed"]),
+        ("He quoted my diary back to me.", ["betrayed", "exposed"]),
+        (
+            "My mum read my letters out at dinner.",
+            ["violated", "distrusted", "betrayed", "exposed"],
+        ),
+        ("He made a joke about my cooking.", ["humiliated"]),
+        ("They laughed at my accent.", ["embarrassed", "humiliated"]),
+        ("She said I was getting fat.", ["judged", "hurt"]),
+        ("He told me my new haircut made me look older.", ["judged", "hurt"]),
+        ("He told me I was lazy.", ["hurt", "belittled"]),
+        ("She says I'm boring in bed.", ["hurt", "belittled", "rejected", "unwanted"]),
+        ("He threw away my paintings.", ["hurt", "disrespected"]),
+        ("She compared me to her ex.", ["not good enough"]),
+        ("My sister was always the clever one.", ["not good enough"]),
+        ("You didn't say a word when your dad insulted me.", ["unsupported", "alone"]),
+        (
+            "He said nothing while his sister mocked my accent.",
+            ["unsupported", "alone", "humiliated"],
+        ),
+        ("When your mum criticised my job, you didn't say a word.", ["unsupported", "alone"]),
+        ("He always sides with his mother.", ["unsupported", "alone"]),
+        ("She took her friend's side.", ["unsupported", "alone"]),
+        ("You never stand up for me.", ["unsupported", "alone"]),
+        ("You let your brother talk to me like that.", ["unsupported", "alone"]),
+        ("She left me alone at the party.", ["abandoned", "alone"]),
+        ("He walked off and left me at the station.", ["abandoned", "alone"]),
+        ("Dad forgot to pick me up from school.", ["abandoned", "alone"]),
+        ("You didn't come to the hospital for my scan.", ["alone", "unimportant", "let down"]),
+        ("He didn't text me all night.", ["anxious", "unimportant"]),
+        ("I couldn't reach her for hours.", ["anxious", "unimportant"]),
+        ("He promised to call. He never did.", ["let down"]),
+        ("We'd agreed to save, and then you bought a car.", ["let down"]),
+        ("You came home after midnight.", ["let down"]),
+        ("She said she'd support me, then complained all week.", ["let down", "confused"]),
+        ("He cancels on me whenever his friends call.", ["let down", "second-best", "unimportant"]),
+        ("You didn't ask a single question about my trip.", ["invisible", "unimportant"]),
+        ("He went back to his phone.", ["invisible", "unimportant"]),
+        ("She checks her phone while I'm talking.", ["invisible", "unimportant"]),
+        ("He goes silent for days.", ["invisible", "lonely"]),
+        ("He said I was being paranoid.", ["dismissed"]),
+        ("She says it's harmless.", ["dismissed"]),
+        ("He told me to calm down.", ["dismissed"]),
+        ("You rolled your eyes.", ["dismissed", "disrespected"]),
+        ("He laughed when I told him I was worried.", ["dismissed", "disrespected"]),
+        (
+            "He booked the trip with his mates and just told me the dates.",
+            ["left out", "disrespected"],
+        ),
+        ("She keeps making plans for us without asking.", ["disrespected", "left out"]),
+        ("My boss took credit for my work.", ["unappreciated", "taken for granted"]),
+        ("I do all the cooking and cleaning.", ["unappreciated", "taken for granted", "exhausted"]),
+        (
+            "He never lifts a finger around the house.",
+            ["unappreciated", "taken for granted", "exhausted"],
+        ),
+        ("She doesn't do her share.", ["unappreciated", "taken for granted", "exhausted"]),
+        ("I've asked him ten times to fix the door.", ["frustrated"]),
+        ("He won't do anything unless I ask.", ["frustrated"]),
+        ("Whenever someone raises their voice, I freeze.", ["scared", "overwhelmed"]),
+        ("I couldn't breathe when he started shouting.", ["scared", "overwhelmed"]),
+        ("He stopped wearing his wedding ring.", ["insecure", "rejected"]),
+        ("She sleeps in the spare room now.", ["insecure", "rejected"]),
+        ("I feel like everyone is staring at me.", ["insecure", "anxious"]),
+        ("Plans always change at the last minute.", ["anxious", "insecure"]),
+        ("I never know where I stand with her.", ["anxious", "insecure"]),
+        ("She went quiet and I never knew what I'd done.", ["confused", "anxious"]),
+        ("I have to earn his love.", ["not good enough", "anxious"]),
+        ("Nothing I do is ever good enough.", ["not good enough", "anxious"]),
+        ("I feel like nothing is solid.", ["anxious", "insecure"]),
+    ],
+)
+def test_situation_families_imply_feelings(text: str, feelings: list[str]) -> None:
+    assert situation(text) == feelings
+
+
+# The speaker doing it, a joint act, a denial, or the same words about something harmless.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I laughed at his joke.",
+        "I laughed at my own mistake.",
+        "He never lied to me.",
+        "She didn't hide anything.",
+        "I went through my old photos.",
+        "I read my emails.",
+        "I checked my phone.",
+        "I'd never cheat on him.",
+        "I accused him of lying.",
+        "I told my friends about our holiday.",
+        "I compared the two offers.",
+        "I threw away my old shoes.",
+        "I do all my shopping online.",
+        "I freeze the leftovers.",
+        "I shut down the laptop.",
+        "I can't think of a name.",
+        "He took his coat off.",
+        "We spent our savings on the house together.",
+        "He found out he got the job.",
+        "I never found out who sent it.",
+        "He stood up for me.",
+        "My sister sides of the family are big.",
+        "She didn't tell me a joke.",
+        "He went back to work after lunch.",
+        "He told me I was beautiful.",
+        "She said it was delicious.",
+        "I'm going to cheat at cards tonight.",
+        "He never went through my phone.",
+        "I've asked him once.",
+        "He said it was late.",
+    ],
+)
+def test_situation_families_that_do_not_apply(text: str) -> None:
+    assert situation(text) == []
+
+
+def test_the_speaker_suspected_of_cheating_is_not_the_one_betrayed() -> None:
+    feelings = situation("You keep bringing up my ex, as if I'm going to cheat on you too.")
+    assert "distrusted" in feelings
+    assert "betrayed" not in feelings
+
+
+def test_a_figure_that_opens_a_clause_is_a_thought() -> None:
+    assert explicit("It makes me feel like nothing is solid.") == []
+    assert explicit("I feel like nothing to you.") == ["worthless"]
 
 
 # --- the whole result -------------------------------------------------------------------------

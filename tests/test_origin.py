@@ -51,6 +51,24 @@ def cue_names(text: str) -> set[str]:
         ("It reminded me of my father.", "bridge:brought_back"),
         ("It triggered something old.", "bridge:brought_back"),
         ("GROWING UP nobody listened.", "before:childhood"),
+        ("Before you, I was engaged.", "before:before_us"),
+        ("When I was at school the girls laughed at me.", "before:childhood"),
+        ("I was bullied at secondary school.", "before:school"),
+        ("A teacher made me read out loud.", "before:school"),
+        ("At my first job my manager shouted at me.", "before:earlier_life"),
+        ("When I was a student I had no money.", "before:earlier_life"),
+        # the partner's act in other tenses and forms
+        ("She's been hiding bills from me.", "this:third_person_act"),
+        ("He has been lying for months.", "this:third_person_act"),
+        ("He's stopped wearing his ring.", "this:third_person_act"),
+        ("She keeps texting him.", "this:third_person_act"),
+        ("He checks his phone all the time.", "this:third_person_act"),
+        ("He doesn't do anything at home.", "this:third_person_act"),
+        ("She'd hidden the letters.", "this:third_person_act"),
+        ("She read my journal.", "this:third_person_act"),
+        ("You've been lying to me.", "this:partner_act"),
+        ("You keep bringing it up.", "this:partner_act"),
+        ("My husband's phone was on the table.", "this:partner_named"),
     ],
 )
 def test_cues_match(text: str, cue: str) -> None:
@@ -72,6 +90,15 @@ def test_cues_match(text: str, cue: str) -> None:
         ("Years ago I was fine.", "this:recent_time"),
         ("He was kind.", "this:partner_habit"),
         ("Whenever I see red I think of it.", "bridge:brought_back"),
+        ("I'll see you before you leave.", "before:before_us"),
+        ("When I was at work he called.", "before:childhood"),
+        ("When I was at the school gate you waved.", "before:childhood"),
+        ("My wife is a teacher.", "before:school"),
+        ("The teacher training starts next week.", "before:school"),
+        ("At my new job my manager shouted at me.", "before:earlier_life"),
+        ("I've been hiding it.", "this:third_person_act"),
+        ("The shed has been leaking.", "this:third_person_act"),
+        ("You know what I mean.", "this:partner_act"),
     ],
 )
 def test_cues_do_not_match(text: str, cue: str) -> None:
@@ -121,6 +148,16 @@ def test_cue_spans_point_into_the_text() -> None:
         # a bridge without a partner act stays with the old hurt
         ("In high school I was laughed at, and it all comes back whenever anyone laughs.",
          BEFORE),
+        # the partner's act in the present perfect, the progressive, a habit
+        ("She's been hiding credit card bills from me.", THIS),
+        ("He's been flirting with someone at work.", THIS),
+        ("He checks his phone every time it buzzes.", THIS),
+        ("You keep bringing up my ex whenever we argue.", THIS),
+        # older hurts named in other ways
+        ("Before you, I was engaged, and he called it off a week before the wedding.", BEFORE),
+        ("When I was at school, the other girls laughed at my clothes.", BEFORE),
+        ("A teacher made me read aloud although she knew I struggled.", BEFORE),
+        ("At my first job my boss took credit for my work.", BEFORE),
     ],
 )  # fmt: skip
 def test_detect_origin(text: str, origin: Origin) -> None:

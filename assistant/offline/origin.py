@@ -5,8 +5,9 @@ The cues live in ``data/origin_cues.yaml``; each points to one side with a weigh
 * **before** the relationship: "before we met", an ex ("my ex", "my first husband"), childhood
   ("growing up", "when I was little"), school ("in high school", "bullied"), a parent's habits
   ("my dad used to").
-* **this** relationship: the partner's act, addressed ("you promised", "you forgot") or named
-  ("my husband", "he cancelled"), when it happened ("last night", "our anniversary"), and the
+* **this** relationship: the partner's act, addressed ("you promised", "you forgot", "you've been
+  lying", "you keep ...") or named ("my husband", "he cancelled", "she's been hiding", "he keeps",
+  "he checks", "she'd hidden"), when it happened ("last night", "our anniversary"), and the
   weaker "you always", "we", "your".
 * **bridge**: an old hurt brought back now ("it all came back", "reminded me of", "triggered").
 

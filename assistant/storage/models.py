@@ -6,6 +6,10 @@ stored as UTC and always come back timezone-aware, even from SQLite, which keeps
 Later issues (therapist accounts, assignments, share codes, submissions) add tables and columns in
 new migrations; ``practice_attempts.assignment_id`` is already here, nullable and without a foreign
 key, so homework attempts can be linked once the ``assignments`` table exists.
+
+The homework tables (migration 0002) are at the end of this module. ``practice_attempts`` is left
+as it was: ``assignment_id`` stays a plain integer, and a partner's homework attempts are told
+apart by their ``attempt_group`` (see ``assistant.homework.partner``).
 """
 
 from __future__ import annotations
@@ -161,3 +165,166 @@ class Checkin(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     safety: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- therapist homework --------------------------------------------------------------------------
+# A therapist signs in, gives a couple an exercise, and each partner opens it with a share code.
+# Secrets (passwords, session tokens, link tokens, short codes) are stored only as hashes.
+
+
+class Exercise(StrEnum):
+    """The exercises a therapist can assign (the method's steps, or free practice)."""
+
+    UNDERSTAND = "understand"
+    ACKNOWLEDGE = "acknowledge"  # acknowledge feelings
+    APOLOGIZE = "apologize"
+    AGREEMENT = "agreement"
+    FREE = "free"  # free practice
+
+
+class AuthKind(StrEnum):
+    """What an entry in ``auth_attempts`` counts against."""
+
+    SIGNIN = "signin"  # a failed therapist sign-in
+    CODE = "code"  # a failed partner link or short code
+
+
+class Therapist(Base):
+    """A therapist's account. The email is kept lower-cased; the password as an argon2 hash."""
+
+    __tablename__ = "therapists"
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TherapistSession(Base):
+    """A signed-in browser: the token's SHA-256, never the token itself."""
+
+    __tablename__ = "therapist_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    therapist_id: Mapped[int] = mapped_column(
+        ForeignKey("therapists.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Couple(Base):
+    """A couple a therapist works with, under a label or pseudonym (no real names needed)."""
+
+    __tablename__ = "couples"
+    __table_args__ = (UniqueConstraint("therapist_id", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class Assignment(Base):
+    """One exercise given to a couple: a scenario or their own situation, and instructions."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "exercise IN ('understand', 'acknowledge', 'apologize', 'agreement', 'free')",
+            name="exercise",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couples.id", ondelete="CASCADE"), index=True)
+    exercise: Mapped[str] = mapped_column(String(16))
+    scenario_text: Mapped[str | None] = mapped_column(Text)
+    use_own_situation: Mapped[bool] = mapped_column(Boolean, default=False)
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShareCode(Base):
+    """How one partner opens an assignment: a link token and a short typed code, both hashed.
+
+    ``link_token_hash`` is the SHA-256 of a 192-bit random token; ``short_code_hash`` is an
+    HMAC-SHA256 of the 8-character code, keyed with the server's secret (the code alone is only
+    40 bits, so a plain hash of it could be reversed by trying them all).
+    """
+
+    __tablename__ = "share_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    partner_label: Mapped[str] = mapped_column(String(40))
+    link_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class Submission(Base):
+    """A practice attempt a partner chose to send to the therapist, copied at that moment.
+
+    When the crisis screen found urgent text in it, ``crisis_marker`` is true and the text fields
+    are empty: the therapist learns that a crisis screen fired, never what was written.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("share_code_id", "attempt_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    share_code_id: Mapped[int] = mapped_column(
+        ForeignKey("share_codes.id", ondelete="CASCADE"), index=True
+    )
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_attempts.id", ondelete="SET NULL"), index=True
+    )
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    description: Mapped[str] = mapped_column(Text, default="")
+    draft: Mapped[str] = mapped_column(Text, default="")
+    feedback: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    crisis_marker: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+
+
+class Comment(Base):
+    """A therapist's comment on an assignment, or on one submission in it."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), index=True
+    )
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("therapists.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthAttempt(Base):
+    """A failed sign-in or code entry, for rate limits shared by every app instance.
+
+    ``key_hash`` is an HMAC of what was limited (an email, a client key), so the table holds no
+    email addresses or IPs in the clear.
+    """
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (CheckConstraint("kind IN ('signin', 'code')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -112,7 +112,9 @@ with st.form("reflect_form"):
         "What happened, and how did it feel?",
         key="reflect_text",
         height=180,
-        max_chars=config.max_chars,
+        # No max_chars here: the browser would silently refuse a longer paste. The page's own
+        # check says how long it is and keeps the text in the box so it can be shortened.
+        help=f"Up to {config.max_chars:,} characters.",
         placeholder="You promised you'd come to my sister's dinner, then you texted an hour "
         "before to say you couldn't make it. I felt stupid making excuses for you.",
     )

@@ -1,0 +1,89 @@
+"""The app in a real Streamlit server, for the browser tests.
+
+The server runs the offline engine on a throwaway data folder, on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_S = 30.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            body: bytes = response.read()
+            return body.strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """The app's address, once ``/_stcore/health`` says ok; the server stops after the session."""
+    data_dir = tempfile.mkdtemp(prefix="heardwell-e2e-")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "HEARDWELL_DATA_DIR": data_dir,
+        "HEARDWELL_MODEL": "offline",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    env.pop("HEARDWELL_DATABASE_URL", None)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        # The frontend would otherwise report usage from the browser.
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while not _healthy(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                output = log.read().decode("utf-8", "replace")[-2000:]
+                pytest.fail(f"streamlit did not start on {url}:\n{output}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
