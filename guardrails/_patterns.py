@@ -37,7 +37,7 @@ _FLAGS = re.IGNORECASE
 _LEXICON_TOKEN = re.compile(r"%([a-z_]+)%")
 # Same length on both sides, so spans found in the normalised text index the original text.
 _NORMALISE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|$)|[.!?]+")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"')\]]*|(?=\n)|$)|[.!?]+")
 
 # The prefilter compares lower-case ASCII words. ``re.IGNORECASE`` also lets these four letters
 # match an ASCII one ("ſorry" matches "sorry"); every other character that matches an ASCII letter

@@ -441,7 +441,8 @@ def _find(text: str) -> list[_Found]:
     normalised = normalise(text)
     lowered = normalised.lower()
     gate = " ".join(lowered.split())
-    sentences: list[tuple[int, int, str]] | None = None
+    spans: list[tuple[int, int]] | None = None
+    starts: list[int] = []
     candidates: list[tuple[_Rule, int, int]] = []
     for rule in rules.rules:
         needs = rule.spec.needs
@@ -449,14 +450,16 @@ def _find(text: str) -> list[_Found]:
             continue
         if rule.context is not None and rule.context.search(normalised) is None:
             continue
-        if sentences is None:
-            sentences = _sentences(normalised, lowered)
-        for index, (start, end, words) in enumerate(sentences):
-            # Run the rule only on sentences that hold a word it needs.
-            if needs and not any(word in words for word in needs):
-                continue
+        if spans is None:
+            spans = [(s.start, s.end) for s in split_sentences(normalised)] or [
+                (0, len(normalised))
+            ]
+            starts = [start for start, _ in spans]
+        # Run the rule only on the sentences that hold a word it needs.
+        for index in _holding(needs, lowered, starts, len(spans)):
+            start, end = spans[index]
             for match in rule.regex.finditer(normalised, start, end):
-                if match.end() > match.start() and _near(rule, normalised, sentences, index):
+                if match.end() > match.start() and _near(rule, normalised, spans, index):
                     candidates.append((rule, match.start(), match.end()))
     if not candidates:
         return []
@@ -472,13 +475,20 @@ def _find(text: str) -> list[_Found]:
     return _one_per_stretch(found)
 
 
-def _sentences(text: str, lowered: str) -> list[tuple[int, int, str]]:
-    """Sentence spans, each with its lower-case words on single spaces (for the ``needs`` check)."""
-    spans = [(s.start, s.end) for s in split_sentences(text)] or [(0, len(text))]
-    return [(start, end, " ".join(lowered[start:end].split())) for start, end in spans]
+def _holding(needs: list[str], lowered: str, starts: list[int], count: int) -> Iterable[int]:
+    """Indexes of the sentences that contain one of ``needs`` (all of them when unsure)."""
+    if not needs or count == 1 or any(" " in word for word in needs):
+        return range(count)
+    found: set[int] = set()
+    for word in needs:
+        position = lowered.find(word)
+        while position != -1:
+            found.add(bisect.bisect_right(starts, position) - 1)
+            position = lowered.find(word, position + 1)
+    return sorted(found)
 
 
-def _near(rule: _Rule, text: str, sentences: list[tuple[int, int, str]], index: int) -> bool:
+def _near(rule: _Rule, text: str, sentences: list[tuple[int, int]], index: int) -> bool:
     """Whether every second cue of the rule is in the match's sentence or the ones after it."""
     if not rule.near:
         return True

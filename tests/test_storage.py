@@ -33,7 +33,17 @@ from assistant.storage.models import (
 )
 from guardrails.crisis import CrisisLevel
 
-TABLES = {"practice_attempts", "agreements", "agreement_checks", "checkins"}
+HOMEWORK_TABLES = {
+    "therapists",
+    "therapist_sessions",
+    "couples",
+    "assignments",
+    "share_codes",
+    "submissions",
+    "comments",
+    "auth_attempts",
+}
+TABLES = {"practice_attempts", "agreements", "agreement_checks", "checkins"} | HOMEWORK_TABLES
 MONDAY = date(2026, 3, 2)
 
 
@@ -108,9 +118,26 @@ def test_migrate_again_keeps_data_and_runs_nothing(
 
 
 def test_head_revision_matches_the_models(url: str) -> None:
+    assert set(Base.metadata.tables) == TABLES
     with db.get_engine(url).connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_homework_migration_goes_down_to_0001_and_back(url: str) -> None:
+    with db.session_scope(url) as session:
+        repo.add_checkin(session, 7)
+    cfg = db.alembic_config()
+    with db.get_engine(url).begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, "0001")
+    assert set(inspect(db.get_engine(url)).get_table_names()) == (TABLES - HOMEWORK_TABLES) | {
+        "alembic_version"
+    }
+    db.migrate(url)
+    assert set(inspect(db.get_engine(url)).get_table_names()) == TABLES | {"alembic_version"}
+    with db.session_scope(url) as session:
+        assert _count(session, Checkin) == 1
 
 
 def test_downgrade_to_nothing_and_back(url: str) -> None:

@@ -39,6 +39,10 @@ _LATIN1 = str.maketrans(
         "\u2026": "...",
         "\u2022": "*",
         "\u00a0": " ",
+        "\u0141": "L",  # Ł and ł have no decomposition to a plain letter
+        "\u0142": "l",
+        "\u0152": "OE",
+        "\u0153": "oe",
     }
 )
 

@@ -207,7 +207,7 @@ def submit(session: Session, access: PartnerAccess, attempt_id: int) -> Submissi
 
 
 def my_submissions(session: Session, access: PartnerAccess) -> list[Submission]:
-    """What this partner has sent, oldest first (``reviewed_at`` says if the therapist has read it)."""
+    """What this partner has sent, oldest first (``reviewed_at``: the therapist has read it)."""
     refresh(session, access)
     return list(
         session.scalars(

@@ -105,7 +105,7 @@ def list_submissions(
         .where(ShareCode.assignment_id == assignment_id)
         .order_by(Submission.submitted_at, Submission.id)
     )
-    return [_view(submission, share) for submission, share in rows.tuples()]
+    return [_view(submission, share) for submission, share in rows]
 
 
 def add_comment(

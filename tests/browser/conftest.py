@@ -6,7 +6,6 @@ The server runs the offline engine on a throwaway data folder, on a free loopbac
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -39,13 +38,12 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app's address, once ``/_stcore/health`` says ok; the server stops after the session."""
-    data_dir = tempfile.mkdtemp(prefix="heardwell-e2e-")
     port = _free_port()
     env = {
         **os.environ,
-        "HEARDWELL_DATA_DIR": data_dir,
+        "HEARDWELL_DATA_DIR": str(tmp_path_factory.mktemp("heardwell-e2e")),
         "HEARDWELL_MODEL": "offline",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
     }
@@ -66,24 +64,22 @@ def app_url() -> Iterator[str]:
         "--browser.gatherUsageStats",
         "false",
     ]
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while not _healthy(url):
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                output = log.read().decode("utf-8", "replace")[-2000:]
-                pytest.fail(f"streamlit did not start on {url}:\n{output}")
-            time.sleep(0.2)
-        yield url
-    finally:
-        server.terminate()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
+            deadline = time.monotonic() + STARTUP_S
+            while not _healthy(url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode("utf-8", "replace")[-2000:]
+                    pytest.fail(f"streamlit did not start on {url}:\n{output}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)

@@ -101,7 +101,7 @@ def heading(page: Any, name: str) -> Any:
 
 
 def reflect_through_all_steps(page: Any) -> None:
-    page.get_by_label(DESCRIPTION_LABEL).fill(SISTER)
+    page.get_by_label(DESCRIPTION_LABEL, exact=True).fill(SISTER)
     page.get_by_role("button", name="Reflect", exact=True).click()
     expect(heading(page, "Step 1 · Understand what happened")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("I promised I'd come to your sister's dinner")).to_be_visible()
@@ -129,27 +129,42 @@ def test_reflect_at_phone_width(phone: Any, app_url: str) -> None:
 
 def test_urgent_text_shows_the_help_card_and_no_steps(page: Any, app_url: str) -> None:
     open_page(page, app_url, "Reflect")
-    page.get_by_label(DESCRIPTION_LABEL).fill(URGENT)
+    page.get_by_label(DESCRIPTION_LABEL, exact=True).fill(URGENT)
     page.get_by_role("button", name="Reflect", exact=True).click()
     expect(page.get_by_text("Let's pause the exercise")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("Call or text 988").first).to_be_visible()
     expect(page.get_by_text("Step 1")).to_have_count(0)
-    expect(page.get_by_label(DESCRIPTION_LABEL)).to_have_value(URGENT)
+    expect(page.get_by_label(DESCRIPTION_LABEL, exact=True)).to_have_value(URGENT)
     shot(page, "crisis.png")
+
+
+def test_an_over_long_paste_stays_in_the_box_with_a_reason(page: Any, app_url: str) -> None:
+    long_text = "I felt hurt when you left without a word. " * 130
+    open_page(page, app_url, "Reflect")
+    box = page.get_by_label(DESCRIPTION_LABEL, exact=True)
+    box.fill(long_text)
+    page.get_by_role("button", name="Reflect", exact=True).click()
+    expect(page.get_by_text(f"That is {len(long_text):,} characters")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    expect(box).to_have_value(long_text)
+    expect(page.get_by_text("Step 1")).to_have_count(0)
 
 
 def test_practise_rejects_an_excuse_then_passes_the_revision(page: Any, app_url: str) -> None:
     open_page(page, app_url + "/practise", "Practise")
-    page.get_by_label("Scenario").click()
+    page.get_by_role("combobox", name="Scenario").click()
     page.get_by_role("option", name="The phone at dinner").click()
     expect(page.get_by_text("I felt invisible, sitting across from you.")).to_be_visible()
 
-    draft = page.get_by_label("Your response")
+    draft = page.get_by_label("Your response", exact=True)
     draft.fill(EXCUSING)
     page.get_by_role("button", name="Get feedback").click()
     rejected = page.get_by_text(re.compile(r"✏️\s*Step 3 · No excuses or blame"))
     expect(rejected).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text("This gives a reason for what you did")).to_be_visible()
+    reason = page.get_by_text("This gives a reason for what you did")
+    expect(reason).to_be_visible()
+    reason.scroll_into_view_if_needed()
     shot(page, "practise.png")
 
     draft.fill(GOOD)
@@ -163,7 +178,7 @@ def test_practise_rejects_an_excuse_then_passes_the_revision(page: Any, app_url:
 
 def test_an_overpromise_is_flagged_not_saved(page: Any, app_url: str) -> None:
     open_page(page, app_url + "/agreements", "Agreements")
-    page.get_by_label("A commitment one of you will keep").fill(OVERPROMISE)
+    page.get_by_label("A commitment one of you will keep", exact=True).fill(OVERPROMISE)
     page.get_by_role("button", name="Check and save").click()
     expect(page.get_by_text("Not saved yet")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("overpromising").first).to_be_visible()
