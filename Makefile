@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.run-installed $@
 
 run: $(VENV)/.run-installed
-	HEARDWELL_MODEL=$${HEARDWELL_MODEL:-offline} $(BIN)/streamlit run app.py \
+	HEARDWELL_MODEL=$${HEARDWELL_MODEL:-offline} $(BIN)/python -m ui.serve \
 		--server.address 127.0.0.1 --server.port $(PORT)
 
 lint: $(VENV)/.dev-installed

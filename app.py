@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
+from assistant.warmup import warm_up_in_background
+
 st.set_page_config(page_title="Heardwell", page_icon=":material/favorite:", layout="centered")
+
+
+@st.cache_resource(show_spinner=False)
+def _warming() -> threading.Thread:
+    """Once per server (a no-op when started with ui.serve, which has already warmed up)."""
+    return warm_up_in_background()
+
+
+_warming()
 
 pages = [
     st.Page("ui/pages/reflect.py", title="Reflect", icon=":material/hearing:", default=True),

@@ -108,11 +108,8 @@ def markdown(at: AppTest) -> str:
 
 def shown(at: AppTest) -> str:
     """Every piece of text on the page, whatever element shows it."""
-    parts: list[str] = []
-    for kind in ("title", "subheader", "markdown", "caption", "code"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    for kind in ("info", "warning", "error", "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
+    kinds = ("title", "subheader", "markdown", "caption", "code", "info", "warning", "error")
+    parts = [str(e.value) for kind in (*kinds, "success") for e in getattr(at, kind)]
     return unescaped("\n".join(parts))
 
 

@@ -80,6 +80,8 @@ def sign_in(session: Session, email: str, password: str, client_key: str) -> str
     session id). Raises ``TooManyAttempts`` when a limit is reached, even for the right
     password, and ``WrongCredentials`` otherwise; a failure is committed before it is raised.
     """
+    if not client_key.strip():
+        raise ValueError("client_key is required: pass the caller's IP or browser session id.")
     address = normalise_email(email)
     limits = [
         ratelimit.Limit(AuthKind.SIGNIN, "email", address, ratelimit.SIGNIN_PER_EMAIL),

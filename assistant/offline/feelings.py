@@ -122,6 +122,9 @@ class DetectedFeeling:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _TERM = re.compile(r"<(\w+)>")
 _ESCAPE_OR_UPPER = re.compile(r"\\.|[A-Z]")
+# Texting drops apostrophes ("didnt", "im", "youve", "hes"): a contraction in a pattern matches
+# either way. Not 're/'d/'ll, whose bare forms are other words ("were", "wed", "well").
+_TEXTING = re.compile(r"([in])'(?=[mt]\b)|(?<=[a-z])'(?=(?:ve|s)\b)")
 
 
 def read_data(filename: str) -> Any:
@@ -144,7 +147,8 @@ def compile_pattern(pattern: str, terms: Mapping[str, str]) -> re.Pattern[str]:
         return terms[name]
 
     expanded = _TERM.sub(term, pattern)
-    return re.compile(_ESCAPE_OR_UPPER.sub(lambda m: m.group().lower(), expanded))
+    lowered = _ESCAPE_OR_UPPER.sub(lambda m: m.group().lower(), expanded)
+    return re.compile(_TEXTING.sub(r"\1'?", lowered))
 
 
 def prepare_text(text: str) -> str:
@@ -444,13 +448,14 @@ _CONNECTOR = re.compile(
 _CONTRAST = re.compile(r"\b(?:but|yet|just|only|mostly|more|rather|instead|actually)\b")
 _ME = re.compile(r"\s+me\b")
 _DENIED_BEFORE = re.compile(
-    r"(?:\b(?:not|never|no|nobody|none)|n't)\s+(?:(?:even|really|ever|once|actually|just|always)\s+)?$"
+    r"(?:\b(?:not|never|no|nobody|none|didnt|dont|doesnt|wasnt|werent|wont|wouldnt|couldnt|cant"
+    r"|isnt|arent|hasnt|havent|hadnt)|n't)\s+(?:(?:even|really|ever|once|actually|just|always)\s+)?$"
 )
 # The speaker is the one who acts: "I lied", "I'd never cheat", "as if I'm going to cheat".
 # "We spent our savings" is a joint act; "he accused me of cheating" is not the speaker's act, but
 # it is not the partner's either.
 _SPEAKER_DOES = re.compile(
-    r"(?:\b(?:i|we)(?:'ve|'d|'ll|'m|'re)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|"
+    r"(?:\b(?:i|we)(?:'ve|'d|'ll|'m|'re|m|ve)?\s+(?:(?:also|just|even|then|really|accidentally|had|have|"
     r"once|finally|was|am|were|are|never|always|sometimes|going\s+to|gonna|about\s+to|would|"
     r"will|might|could|should|tried\s+to|wanted\s+to)\s+)*"
     r"|\b(?:accus\w*|suspect\w*)\s+me\s+of\s+)$"
