@@ -249,7 +249,7 @@ def _with_transport_retries(
         ),
         stop=stop_after_attempt(settings.transport_attempts),
         wait=wait_exponential_jitter(
-            initial=backoff.initial_s, max=backoff.max_s, jitter=backoff.jitter_s
+            multiplier=backoff.initial_s, max=backoff.max_s, jitter=backoff.jitter_s
         ),
         before_sleep=_log_retry(model, settings.transport_attempts),
         reraise=True,
@@ -401,4 +401,6 @@ def streaming_completion(
     **litellm_kwargs: Any,
 ) -> StreamingCompletion:
     """Like ``litellm_completion``, streaming each answer into ``on_text``."""
-    return StreamingCompletion(LiteLLMCompletion(settings, backoff=backoff, **litellm_kwargs), on_text)
+    return StreamingCompletion(
+        LiteLLMCompletion(settings, backoff=backoff, **litellm_kwargs), on_text
+    )

@@ -497,3 +497,134 @@ def test_a_denied_feeling_is_not_brought_back_by_a_situation() -> None:
 def test_no_text_no_feelings() -> None:
     assert detect_feelings("") == []
     assert detect_feelings("We went to the store.") == []
+
+
+# --- generalisation: texting, idioms, and the wider families (evals/cases/reflections_train.yaml)
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("i dont feel loved", ["unloved"]),
+        ("i didnt feel stupid", []),
+        ("It's like we're furniture.", ["invisible"]),
+        ("You don't even see me anymore.", ["invisible"]),
+        ("You don't see me as a failure.", []),
+        ("It's like talking to a wall.", ["unheard"]),
+        ("It's like living with a stranger.", ["disconnected"]),
+        ("I feel like I'm on trial.", ["distrusted"]),
+        ("I'm so done.", ["frustrated"]),
+        ("I'm done with the dishes.", []),
+        ("It was like being kicked in the gut.", ["hurt"]),
+        ("The floor dropped out from under me.", ["blindsided"]),
+        ("It's like I'm the hired help.", ["unappreciated"]),
+        ("He walks all over me.", ["disrespected"]),
+        ("I felt like a mug.", ["foolish"]),
+        ("I was blanked.", ["ignored"]),
+    ],
+)
+def test_more_idioms_and_forms(text: str, feelings: list[str]) -> None:
+    assert explicit(text) == feelings
+
+
+@pytest.mark.parametrize(
+    ("text", "feelings"),
+    [
+        ("he didnt show up", ["let down"]),
+        ("When my dad was in hospital you went to the football instead.", ["alone", "unimportant"]),
+        ("You went on holiday the week after I lost my job.", ["alone", "unimportant"]),
+        ("You missed Ella's sports day.", ["let down", "unimportant"]),
+        ("She turned up two hours late to my graduation.", ["let down", "unimportant"]),
+        ("You were supposed to be at the play.", ["let down", "unimportant"]),
+        ("You forgot to book the restaurant.", ["let down", "unimportant"]),
+        ("You turned your phone off for two days.", ["anxious", "unimportant"]),
+        ("He's still not home.", ["anxious", "unimportant"]),
+        ("I stood there for forty minutes.", ["let down"]),
+        ("You promised. Then the letter came.", ["let down"]),
+        ("He'd been pretending to go to work.", ["betrayed", "deceived"]),
+        ("I found a second phone in his bag.", ["betrayed", "deceived"]),
+        ("you didnt mention it till i saw the photos", ["betrayed", "deceived"]),
+        ("You told me that conversation never happened.", ["crazy", "confused"]),
+        ("He tells me I remembered it wrong.", ["crazy", "confused"]),
+        ("He tells his mates everything about our arguments.", ["betrayed", "exposed"]),
+        ("My wife talks about our sex life with her sister.", ["betrayed", "exposed"]),
+        ("I told you about my childhood and you brought it up in a row.", ["betrayed", "exposed"]),
+        ("She shared the video of me in the group chat.", ["betrayed", "exposed"]),
+        ("Everyone went quiet.", ["embarrassed"]),
+        ("His brother found it hilarious.", ["embarrassed"]),
+        ("He mimicked my voice.", ["humiliated"]),
+        ("Your dad called me lazy.", ["hurt", "belittled"]),
+        ("He said I'm lucky he puts up with me.", ["hurt", "belittled"]),
+        ("He looked me up and down.", ["judged", "hurt"]),
+        ("Your mum's roast was better than mine.", ["not good enough"]),
+        ("He doesn't say a word to me.", ["invisible", "lonely"]),
+        ("Nobody spoke to me all night.", ["invisible", "lonely"]),
+        ("He walks straight past me.", ["invisible", "lonely"]),
+        ("You blanked me.", ["invisible", "lonely"]),
+        ("He goes back to the tv.", ["invisible", "unimportant"]),
+        ("You turned the telly back up.", ["invisible", "unimportant"]),
+        ("She barely looks up from her laptop.", ["invisible", "unimportant"]),
+        ("He checks his emails at dinner.", ["invisible", "unimportant"]),
+        ("You answered a work call during the nativity.", ["invisible", "unimportant"]),
+        ("You said I should just relax.", ["dismissed"]),
+        ("Stop being such a drama queen.", ["dismissed"]),
+        ("He didn't ask, he announced it.", ["disrespected", "left out"]),
+        ("You took the job before we'd even discussed it.", ["disrespected", "left out"]),
+        ("You made a decision about my mum's care without me.", ["disrespected", "left out"]),
+        ("He won't let me have my own bank card.", ["controlled", "trapped"]),
+        ("He checks the receipts.", ["controlled", "trapped"]),
+        ("He reads over my shoulder.", ["violated", "distrusted"]),
+        ("You asked for my password.", ["violated", "distrusted"]),
+        ("You're waiting to catch me out.", ["distrusted"]),
+        ("He asks where I've been.", ["distrusted"]),
+        ("He hasn't touched me since the baby.", ["rejected", "unwanted"]),
+        ("He rolls over.", ["rejected", "unwanted"]),
+        ("Three days of one-word answers.", ["rejected", "unwanted"]),
+        ("He hasn't said he loves me in months.", ["rejected", "unwanted"]),
+        ("You never post anything about us.", ["rejected", "unwanted"]),
+        ("You talk to me like I'm made of glass.", ["belittled"]),
+        ("You corrected my grammar.", ["belittled"]),
+        ("You cut me off.", ["belittled"]),
+        ("He said I wouldn't understand it.", ["belittled"]),
+        ("He snapped at me.", ["hurt"]),
+        ("You take it out on me.", ["hurt"]),
+        ("She was so harsh with me.", ["hurt"]),
+        ("I do the school runs.", ["unappreciated", "taken for granted", "exhausted"]),
+        ("I cook, I clean.", ["unappreciated", "taken for granted", "exhausted"]),
+        ("I find out about your plans from your Instagram.", ["left out"]),
+    ],
+)
+def test_wider_families_imply_feelings(text: str, feelings: list[str]) -> None:
+    assert situation(text) == feelings
+
+
+# The speaker doing it, a denial (with or without apostrophes), another person, or harmless words.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he didnt cheat on me",
+        "you didnt yell",
+        "I snapped at him.",
+        "He never snapped at me.",
+        "My sister snapped at her boss.",
+        "I missed the bus.",
+        "I forgot to book the restaurant.",
+        "He didn't miss my birthday.",
+        "I turned my phone off.",
+        "I rolled over.",
+        "He rolled over the dough.",
+        "I was pretending to sleep.",
+        "I told my sister about my diagnosis.",
+        "I talked about my childhood with my therapist.",
+        "I corrected my essay.",
+        "I went cold.",
+        "He said it was a lovely party.",
+        "Nobody spoke louder than her.",
+        "He walked past the shop.",
+        "He went back to work after lunch.",
+        "I checked the receipts.",
+        "I'm lucky he puts up with me.",
+    ],
+)
+def test_wider_families_that_do_not_apply(text: str) -> None:
+    assert situation(text) == []

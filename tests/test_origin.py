@@ -170,3 +170,30 @@ def test_he_means_the_earlier_person_when_the_story_is_old() -> None:
     assert (
         detect_origin("My dad drank. He yelled all the time, he never came to anything.") is BEFORE
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        # texting register and present-tense habits of a partner named only as "he"/"she"
+        ("honestly its like talking to a wall. he just nods and goes back to the tv", "this"),
+        ("He reads all my texts over my shoulder.", "this"),
+        ("I found a second phone in his gym bag.", "this"),
+        ("When you get stressed you take it out on me.", "this"),
+        ("Not a word from you.", "this"),
+        ("why is it always me? do you even notice", "this"),
+        # "my childhood" as what was told, against a partner's act
+        ("I told you about my childhood and you brought it up in a row.", "this"),
+        # an old hurt relived now, with the partner's act
+        ("My dad never came to my matches. When you skipped my final I was twelve again.", "this"),
+        # still the past
+        ("Growing up my mum used to tell everyone I was the difficult one.", "before"),
+        ("My dad would go silent for days. He reads the paper and says nothing.", "before"),
+    ],
+)
+def test_origin_generalises(text: str, origin: str) -> None:
+    expected = {
+        "this": Origin.THIS_RELATIONSHIP,
+        "before": Origin.BEFORE_RELATIONSHIP,
+    }[origin]
+    assert detect_origin(text) == expected

@@ -438,19 +438,42 @@ def test_empty_exports(session: Session) -> None:
 # --- delete everything ---------------------------------------------------------------------------
 
 
-def test_delete_everything_empties_every_table(url: str) -> None:
+def test_delete_everything_empties_the_couples_tables(url: str) -> None:
     with db.session_scope(url) as session:
         _fill(session)
     with db.session_scope(url) as session:
         deleted = repo.delete_everything(session)
-    # Not pinned to every table: on a shared server "delete everything" must not reach the
-    # therapists' tables (repo.delete_everything still walks all of them; see the homework notes).
-    assert set(deleted) >= LOCAL_TABLES
+    assert set(deleted) == LOCAL_TABLES
     assert deleted["practice_attempts"] == 2
     with db.session_scope(url) as session:
-        for table in TABLES:
+        for table in LOCAL_TABLES:
             assert session.scalar(text(f"SELECT count(*) FROM {table}")) == 0
         assert session.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+
+
+def test_delete_everything_leaves_a_therapists_records_alone(url: str) -> None:
+    """On a shared server, one couple's "delete everything" must not reach therapists' data."""
+    from assistant.homework.accounts import register_therapist
+
+    with db.session_scope(url) as session:
+        _fill(session)
+        register_therapist(session, "t@example.org", "a long enough passphrase", "Dr T")
+        repo.add_attempt(
+            session,
+            description="You forgot.",
+            draft="I forgot. I'm sorry.",
+            feedback={},
+            passed=True,
+            source="assignment",
+            attempt_group="homework-1",
+        )
+    with db.session_scope(url) as session:
+        repo.delete_everything(session)
+    with db.session_scope(url) as session:
+        assert session.scalar(text("SELECT count(*) FROM therapists")) == 1
+        assert session.scalar(text("SELECT count(*) FROM practice_attempts")) == 1
+        assert repo.list_attempts(session) == []  # the local history shows no homework
+        assert len(repo.list_attempts(session, "homework-1")) == 1
 
 
 # --- safety --------------------------------------------------------------------------------------

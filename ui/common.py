@@ -80,7 +80,6 @@ def show_crisis_stop(crisis: CrisisResult) -> None:
     )
     if crisis.route is not None:
         show_route(crisis.route)
-    help_link()
 
 
 def show_caution(crisis: CrisisResult) -> None:

@@ -47,7 +47,7 @@ _HURTFUL = re.compile(
     re.IGNORECASE,
 )
 _ABSOLUTES = re.compile(r"\b(?:always|never|every time|constantly)\b", re.IGNORECASE)
-# "promised I'd come", "said I would", "swore I wouldn't": the commitment, not the act that broke it.
+# "promised I'd come", "swore I wouldn't": the commitment, not the act that broke it.
 _COMMITMENT = re.compile(
     r"^(?:promised|said|swore|agreed|told you|assured you|guaranteed)\b.*?"
     r"\b(?:I['’]d|I would|I wouldn['’]t|I would not|I['’]ll|I will|I won['’]t|to)\b",

@@ -353,13 +353,23 @@ _REPORTING = frozenset(
     }
 )  # fmt: skip
 
+_BARE_NEGATIONS = {
+    f"{head}nt": head
+    for head in (
+        "do", "does", "did", "is", "are", "was", "were", "have", "has", "had", "would", "could",
+        "should"
+    )
+} | {"cant": "can", "wont": "will"}  # fmt: skip
+
 Subject = Literal["speaker", "thing", "other"]
 
 
 def _tokens(prefix: str) -> list[str]:
     words: list[str] = []
     for token in _TOKEN.findall(prefix.lower()):
-        if token.endswith("n't"):
+        if token in _BARE_NEGATIONS:  # texting: "dont", "didnt"
+            words += [_BARE_NEGATIONS[token], "not"]
+        elif token.endswith("n't"):
             head = token[:-3]
             words += [{"ca": "can", "wo": "will", "sha": "shall"}.get(head, head), "not"]
         elif "'" in token:

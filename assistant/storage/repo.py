@@ -24,7 +24,6 @@ from assistant.storage.models import (
     Agreement,
     AgreementCheck,
     AttemptSource,
-    Base,
     Checkin,
     PracticeAttempt,
     utcnow,
@@ -110,10 +109,16 @@ def add_attempt(
 
 
 def list_attempts(session: Session, group: str | None = None) -> list[PracticeAttempt]:
-    """Attempts, oldest first; only one exercise's revisions when ``group`` is given."""
+    """Attempts, oldest first; only one exercise's revisions when ``group`` is given.
+
+    Without a group, only this couple's own practice: homework attempts made through a
+    therapist's share code belong to that assignment, not to the local history.
+    """
     query = select(PracticeAttempt).order_by(PracticeAttempt.created_at, PracticeAttempt.id)
     if group is not None:
         query = query.where(PracticeAttempt.attempt_group == group)
+    else:
+        query = query.where(PracticeAttempt.source != AttemptSource.ASSIGNMENT.value)
     return list(session.scalars(query))
 
 
@@ -304,10 +309,20 @@ def stalled(checkins: Sequence[_Rated], weeks: int = 3, *, now: datetime | None 
 
 
 def delete_everything(session: Session) -> dict[str, int]:
-    """Delete every record Heardwell keeps (the schema stays). Returns rows deleted per table."""
+    """Delete everything this couple keeps on the local pages: their own practice attempts,
+    agreements (with their weeks) and check-ins. The schema stays, and so do a therapist's
+    accounts and assignments when the same database serves homework. Returns rows per table."""
+    statements = {
+        AgreementCheck.__tablename__: delete(AgreementCheck),
+        Agreement.__tablename__: delete(Agreement),
+        Checkin.__tablename__: delete(Checkin),
+        PracticeAttempt.__tablename__: delete(PracticeAttempt).where(
+            PracticeAttempt.source != AttemptSource.ASSIGNMENT.value
+        ),
+    }
     deleted: dict[str, int] = {}
-    for table in reversed(Base.metadata.sorted_tables):  # children before parents
-        result = cast("CursorResult[Any]", session.execute(delete(table)))
-        deleted[table.name] = result.rowcount
+    for name, statement in statements.items():
+        result = cast("CursorResult[Any]", session.execute(statement))
+        deleted[name] = result.rowcount
     session.expire_all()
     return deleted

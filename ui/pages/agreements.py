@@ -58,7 +58,7 @@ def _this_week(agreements: list[tuple[int, str, bool | None]], monday: date) -> 
     for agreement_id, text, kept in agreements:
         with st.container(border=True):
             st.markdown(plain(text))
-            status = {True: "kept ✅", False: "missed", None: "not marked yet"}[kept]
+            status = {True: "kept", False: "missed", None: "not marked yet"}[kept]
             st.caption(f"This week: {status}")
             kept_col, missed_col, retire_col = st.columns(3)
             if kept_col.button("Kept", key=f"kept-{agreement_id}"):

@@ -45,7 +45,7 @@ def _description() -> tuple[str, str | None]:
         "What your partner said (in their words)",
         key="practice_description",
         height=120,
-        max_chars=settings().max_chars,
+        help=f"Up to {settings().max_chars:,} characters.",
     )
     return text, None
 
@@ -56,8 +56,14 @@ def _show(feedback: PracticeFeedback, draft: str) -> None:
     else:
         st.info(feedback.summary)
     for item in feedback.items:
-        mark = "✅" if item.passed else "✏️"
-        st.markdown(f"{mark} **Step {item.step} · {plain(item.label)}**: {plain(item.message)}")
+        mark, state = (
+            (":material/check_circle:", "done")
+            if item.passed
+            else (":material/edit:", "to work on")
+        )
+        st.markdown(
+            f"{mark} **Step {item.step} · {plain(item.label)}** ({state}): {plain(item.message)}"
+        )
     if feedback.findings:
         st.markdown("**In your draft:**")
         with st.container(border=True):
@@ -93,12 +99,15 @@ if st.button("Get feedback", type="primary"):
     st.session_state.pop(FEEDBACK, None)
     try:
         limit = settings().max_chars
-        clean_description = check_text(description, max_chars=limit).text
-        clean_draft = check_text(draft, max_chars=limit).text
+        checked_description = check_text(description, max_chars=limit)
+        checked_draft = check_text(draft, max_chars=limit)
+        clean_description, clean_draft = checked_description.text, checked_draft.text
         feedback = practice_feedback(clean_description, clean_draft)
     except InputError as exc:
         st.warning(str(exc))
     else:
+        for notice in {*checked_description.notices, *checked_draft.notices}:
+            st.info(notice)
         if feedback.crisis_level == "urgent":
             from guardrails.crisis import screen
 

@@ -55,7 +55,7 @@ def _copyable(text: str) -> None:
 def _show(reflection: Reflection) -> None:
     step = st.session_state.get(STEP, 1)
     for notice in reflection.notices:
-        st.info(notice)
+        st.info(plain(notice))
     st.subheader("Step 1 · Understand what happened")
     st.caption("Say it back before anything else. Your partner needs to know you understand.")
     _copyable(f"{reflection.summary.restatement} {reflection.summary.meaning}")
@@ -90,7 +90,10 @@ def _show(reflection: Reflection) -> None:
         _copyable(repair.text)
         check = check_apology(repair.text)
         if check.accepted:
-            st.caption("✓ Checked: owns the impact, with no excuses, blame, conditions or demands.")
+            st.caption(
+                ":material/check: Checked: owns the impact, with no excuses, blame, "
+                "conditions or demands."
+            )
         else:  # the pipeline never lets this happen; say so plainly if it ever does
             show_findings(check.findings)
     st.caption(f"From the {reflection.engine} engine ({plain(reflection.model)}).")
@@ -100,7 +103,7 @@ st.title("Reflect")
 top = st.container()  # an urgent help card goes here, above everything else
 help_link()
 config = settings()
-st.caption(where_text_goes(config.model))
+st.caption(plain(where_text_goes(config.model)))
 st.radio(
     "Who is writing?",
     ["I was hurt, and I'm describing it", "I'm the listener, pasting what my partner said"],

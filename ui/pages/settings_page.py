@@ -42,7 +42,7 @@ if choice == OTHER:
 else:
     model = choice
 st.session_state[MODEL_KEY] = model
-st.info(where_text_goes(model))
+st.info(plain(where_text_goes(model)))
 st.caption(
     "Every answer, from any engine, passes Heardwell's safety and apology checks before you see "
     "it. If a model fails, the offline engine answers instead and says so."
