@@ -175,7 +175,7 @@ class AgreementCase(_VerdictCase):
 class ReflectionCase(_Case):
     """A partner's description of a hurt and what a faithful listener must get right."""
 
-    id: str = Field(pattern=r"^(ref|met)[a-z]*-\d{3,}$")
+    id: str = Field(pattern=r"^(ref|rft|met)[a-z]*-\d{3,}$")
     voice: Voice
     origin: Origin
     feelings: list[list[str]] = Field(min_length=1)

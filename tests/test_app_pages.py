@@ -279,7 +279,7 @@ def test_practise_rejects_an_excuse_then_passes_the_revision() -> None:
     assert len(marks) == 6
     assert all("(done)" in mark for mark in marks)
     assert "2 attempt(s), 1 passed every step." in shown(at)
-    assert [e.label.split(" · ")[-1] for e in at.expander] == ["revised later", "passed"]
+    assert [e.label.split(" · ")[-1] for e in at.expander] == ["to revise", "passed"]
     assert row_counts()["practice_attempts"] == 2
 
 

@@ -81,7 +81,7 @@ def _history(group: str) -> None:
     st.subheader("Your attempts at this one")
     st.caption(f"{len(rows)} attempt(s), {passed} passed every step.")
     for number, (when, ok, draft) in enumerate(rows, start=1):
-        label = f"Attempt {number} · {when:%d %b %H:%M} · {'passed' if ok else 'revised later'}"
+        label = f"Attempt {number} · {when:%d %b %H:%M} · {'passed' if ok else 'to revise'}"
         with st.expander(label):
             st.markdown(plain(draft))
 
