@@ -18,6 +18,7 @@ error gives ``urgent`` with a general help card, never an exception.
 from __future__ import annotations
 
 import bisect
+import importlib
 import logging
 import re
 from collections.abc import Iterable
@@ -248,6 +249,14 @@ class _Rule:
     regex: re.Pattern[str]
     context: re.Pattern[str] | None
     near: tuple[re.Pattern[str], ...] = ()
+    # The prefilter (see ``_Words``): ``words`` is the mask of the one-word ``needs``,
+    # ``phrases`` the ``needs`` with a space; ``guard`` and ``context_guard`` are the masks read
+    # off the pattern and the context (each must be met for them to be able to match).
+    words: int = 0
+    phrases: tuple[str, ...] = ()
+    plain: bool = False
+    guard: tuple[int, ...] = ()
+    context_guard: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +274,206 @@ class _Rules:
     present: re.Pattern[str]
     carries_back: re.Pattern[str]
     former_partner: re.Pattern[str]
+    words: _Words = field(default_factory=lambda: _Words())
+    # Guards (see ``_Rule``) of the exclusions, in order, and of the frame and time patterns.
+    exclusion_guards: tuple[tuple[int, ...], ...] = ()
+    frames_guard: tuple[int, ...] = ()
+    past_guard: tuple[int, ...] = ()
+    present_guard: tuple[int, ...] = ()
+    carries_back_guard: tuple[int, ...] = ()
+
+
+# ---------------------------------------------------------------------------------- prefilter
+#
+# Most rules cannot match most sentences, and running a regex costs far more than looking a word
+# up. So a screen first notes which "needles" (short lower-case strings) each sentence holds, in
+# one pass over its words, and runs a pattern only where its needles are. The needles are the
+# rules' ``needs`` and the words that every match of a pattern must contain, read off its parsed
+# form (as ``_patterns.py`` does for the apology checker). This is a pure shortcut: a pattern is
+# skipped only where it could not have matched, so results are those of running it everywhere.
+
+# Runs of the characters needles are made of. Every needle (``needs`` are lower-case letters,
+# apostrophes and spaces; needles read off patterns are letters and digits) without a space lies
+# inside one such run, and never across a sentence edge: ``split_sentences`` cuts only after
+# ``.!?`` (and closing quotes) or before a newline.
+_TOKEN = re.compile(r"[a-z0-9']+")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# With ``re.IGNORECASE`` these match an ASCII letter that their ``lower()`` is not ("ſ" matches
+# "s"; "İ".lower() is even two characters): texts holding one take the plain, slower way.
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+# A needle set may hold this many strings before a pattern part stops counting as exact text.
+_MAX_EXACT = 64
+# Needle sets kept per pattern (each must be met), and the shortest needle worth keeping.
+_MAX_GROUPS = 3
+_MIN_NEEDLE = 2
+# Words remembered per process before the memo is cleared.
+_MEMO_LIMIT = 50_000
+# A one-word ``needs`` entry the words of a sentence can answer for: any other makes its rule
+# look for its ``needs`` in the text itself, as a plain substring search.
+_WORD_NEED = re.compile(r"[a-z0-9][a-z0-9']*")
+
+try:  # the parser behind ``re``; without it patterns are guarded by their ``needs`` alone
+    _sre_parser: Any = importlib.import_module("re._parser")
+except ImportError:  # pragma: no cover
+    _sre_parser = None
+
+
+class _Words:
+    """The needles, one bit each, and which of them each word (a run of ``_TOKEN``) holds."""
+
+    __slots__ = ("bits", "longest", "memo", "shortest")
+
+    def __init__(self) -> None:
+        self.bits: dict[str, int] = {}
+        self.shortest = 1_000
+        self.longest = 0
+        self.memo: dict[str, int] = {}
+
+    def mask(self, needles: Iterable[str]) -> int:
+        mask = 0
+        for needle in needles:
+            bit = self.bits.get(needle)
+            if bit is None:
+                bit = self.bits[needle] = 1 << len(self.bits)
+                self.shortest = min(self.shortest, len(needle))
+                self.longest = max(self.longest, len(needle))
+            mask |= bit
+        return mask
+
+    def held(self, word: str) -> int:
+        """The needles ``word`` holds (worked out once per word, then remembered)."""
+        bits = self.bits
+        mask = 0
+        size = len(word)
+        for start in range(size - self.shortest + 1):
+            for end in range(start + self.shortest, min(size, start + self.longest) + 1):
+                bit = bits.get(word[start:end])
+                if bit is not None:
+                    mask |= bit
+        if len(self.memo) >= _MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[word] = mask
+        return mask
+
+
+def _meets(guard: tuple[int, ...], present: int) -> bool:
+    for need in guard:  # noqa: SIM110 - a plain loop: ``all`` and a generator cost more here
+        if not need & present:
+            return False
+    return True
+
+
+# A parsed pattern part is described by ``exact``, the set of (lower-case) strings it can match
+# when that set is small and known, and by ``needs``, sets of strings such that every match of the
+# part contains one string of each set. Zero-width parts (``\b``, ``^``, lookarounds) match "".
+# Lookbehinds give nothing: a pattern run on one sentence may look behind into the one before.
+
+_EMPTY: frozenset[str] = frozenset({""})
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    exact: frozenset[str] | None
+    needs: tuple[frozenset[str], ...]
+
+
+_UNKNOWN = _Shape(None, ())
+
+
+def _score(needles: frozenset[str]) -> tuple[int, int]:
+    # Longer needles are rarer; fewer alternatives are rarer still.
+    return min(5, min(map(len, needles))), -len(needles)
+
+
+def _best(shape: _Shape) -> frozenset[str] | None:
+    candidates = list(shape.needs)
+    if shape.exact is not None and "" not in shape.exact:
+        candidates.append(shape.exact)
+    return max(candidates, key=_score) if candidates else None
+
+
+def _shape_of_node(op: Any, arg: Any) -> _Shape:
+    name = str(op)
+    if name == "LITERAL":
+        char = chr(arg)
+        return _Shape(frozenset({char.lower()}), ()) if char.isascii() else _UNKNOWN
+    if name == "IN":
+        if len(arg) <= 4 and all(str(o) == "LITERAL" and chr(a).isascii() for o, a in arg):
+            return _Shape(frozenset(chr(a).lower() for _, a in arg), ())
+        return _UNKNOWN
+    if name in ("AT", "ASSERT_NOT"):
+        return _Shape(_EMPTY, ())
+    if name == "ASSERT":
+        direction, items = arg
+        best = _best(_shape_of_sequence(items)) if direction > 0 else None
+        return _Shape(_EMPTY, (best,) if best is not None else ())
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, items = arg
+        inner = _shape_of_sequence(items)
+        if low == 0 and high == 1 and inner.exact is not None:
+            return _Shape(inner.exact | _EMPTY, ())
+        best = _best(inner) if low >= 1 else None
+        return _Shape(None, (best,) if best is not None else ())
+    if name == "SUBPATTERN":
+        return _shape_of_sequence(arg[-1])
+    if name == "ATOMIC_GROUP":
+        return _shape_of_sequence(arg)
+    if name == "BRANCH":
+        shapes = [_shape_of_sequence(items) for items in arg[1]]
+        exact: frozenset[str] | None = None
+        if all(s.exact is not None for s in shapes):
+            union = frozenset().union(*(s.exact for s in shapes if s.exact is not None))
+            exact = union if len(union) <= _MAX_EXACT else None
+        bests = [_best(s) for s in shapes]
+        if any(b is None for b in bests):
+            return _Shape(exact, ())
+        return _Shape(exact, (frozenset().union(*(b for b in bests if b is not None)),))
+    return _UNKNOWN
+
+
+def _shape_of_sequence(items: Any) -> _Shape:
+    needs: list[frozenset[str]] = []
+    run = _EMPTY  # the exact strings of the parts since the last unknown one
+    exact = True
+    for op, arg in items:
+        shape = _shape_of_node(op, arg)
+        needs.extend(shape.needs)
+        if shape.exact is not None and len(run) * len(shape.exact) <= _MAX_EXACT:
+            run = frozenset(a + b for a in run for b in shape.exact)
+            continue
+        exact = False
+        needs.append(run)
+        run = shape.exact if shape.exact is not None else _EMPTY
+    needs.append(run)
+    return _Shape(run if exact else None, tuple(n for n in needs if "" not in n))
+
+
+def _as_words(needles: frozenset[str]) -> frozenset[str] | None:
+    """Each needle cut to its longest run of letters and digits, the only text the check sees."""
+    words = set()
+    for needle in needles:
+        longest = max(_NOT_WORD.split(needle), key=len)
+        if len(longest) < _MIN_NEEDLE:
+            return None
+        words.add(longest)
+    # A needle that contains another needle of the set adds nothing.
+    return frozenset(w for w in words if not any(o != w and o in w for o in words))
+
+
+def _guard(pattern: re.Pattern[str], words: _Words) -> tuple[int, ...]:
+    """Masks such that any match of ``pattern`` holds a needle of each (none: no guard)."""
+    if _sre_parser is None:  # pragma: no cover
+        return ()
+    try:
+        shape = _shape_of_sequence(_sre_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # pragma: no cover - an unexpected parse tree only costs speed
+        return ()
+    candidates = list(shape.needs)
+    if shape.exact is not None and "" not in shape.exact:
+        candidates.append(shape.exact)
+    sets = [w for w in (_as_words(c) for c in candidates) if w is not None]
+    sets = sorted(dict.fromkeys(sets), key=_score, reverse=True)[:_MAX_GROUPS]
+    return tuple(words.mask(s) for s in sets)
 
 
 _LEXICON_TOKEN = re.compile(r"%([a-z_]+)%")
@@ -304,15 +513,29 @@ def _rules() -> _Rules:
     )
     spec = _PatternFile.model_validate(raw)
     lexicon = _resolve_lexicon(spec.lexicon)
+    words = _Words()
     rules = []
     for rule in spec.rules:
         if (rule.category is CrisisCategory.STUCK) != (rule.level is CrisisLevel.NONE):
             raise PatternError(f"rule {rule.id}: level none is for stuck, and stuck only")
         if rule.category is CrisisCategory.STUCK and rule.also:
             raise PatternError(f"rule {rule.id}: stuck cannot add dangerous categories")
+        regex = compile_pattern(rule.pattern, lexicon)
         context = compile_pattern(rule.context, lexicon) if rule.context else None
         near = tuple(compile_pattern(cue, lexicon) for cue in rule.near)
-        rules.append(_Rule(rule, compile_pattern(rule.pattern, lexicon), context, near))
+        rules.append(
+            _Rule(
+                rule,
+                regex,
+                context,
+                near,
+                words=words.mask(need for need in rule.needs if " " not in need),
+                phrases=tuple(need for need in rule.needs if " " in need),
+                plain=all(" " in need or _WORD_NEED.fullmatch(need) for need in rule.needs),
+                guard=_guard(regex, words),
+                context_guard=_guard(context, words) if context is not None else (),
+            )
+        )
     exclusions = tuple(
         (
             compile_pattern(item.pattern, lexicon),
@@ -321,18 +544,28 @@ def _rules() -> _Rules:
         )
         for item in (*spec.figurative, *spec.support)
     )
+    frames = _any_of(spec.frames, lexicon)
+    past = _any_of(spec.time.past, lexicon)
+    present = _any_of(spec.time.present, lexicon)
+    carries_back = compile_pattern(spec.time.carries_back, lexicon)
     return _Rules(
         rules=tuple(rules),
         exclusions=exclusions,
-        frames=_any_of(spec.frames, lexicon),
+        frames=frames,
         negation=compile_pattern(spec.negation.cues, lexicon),
         negation_exceptions=compile_pattern(spec.negation.exceptions, lexicon),
         window_words=spec.negation.window_words,
         clause_breaks=compile_pattern(spec.negation.clause_breaks, lexicon),
-        past=_any_of(spec.time.past, lexicon),
-        present=_any_of(spec.time.present, lexicon),
-        carries_back=compile_pattern(spec.time.carries_back, lexicon),
+        past=past,
+        present=present,
+        carries_back=carries_back,
         former_partner=compile_pattern(spec.time.former_partner, lexicon),
+        words=words,
+        exclusion_guards=tuple(_guard(regex, words) for regex, _, _ in exclusions),
+        frames_guard=_guard(frames, words),
+        past_guard=_guard(past, words),
+        present_guard=_guard(present, words),
+        carries_back_guard=_guard(carries_back, words),
     )
 
 
@@ -349,38 +582,46 @@ class _Found:
 
 @dataclass(slots=True)
 class _Text:
-    """The normalised text, with what every kept match needs worked out once and lazily."""
+    """The normalised text, with what every kept match needs worked out once and lazily.
+
+    ``masks[i]`` holds the needles of sentence ``i`` and ``present`` those of the whole text
+    (all bits set when the prefilter is off), to skip patterns that could not match.
+    """
 
     text: str
     rules: _Rules
-    _sentences: list[tuple[int, int]] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)
-    _exclusions: list[tuple[int, int, frozenset[CrisisCategory]]] | None = None
+    _sentences: list[tuple[int, int]]
+    _starts: list[int]
+    masks: list[int]
+    present: int
+    # The spans each exclusion matches, by its index, worked out when a match first needs them.
+    _exclusions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     _markers: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(
         default_factory=dict
     )
-
-    def __post_init__(self) -> None:
-        self._sentences = [(s.start, s.end) for s in split_sentences(self.text)] or [
-            (0, len(self.text))
-        ]
-        self._starts = [start for start, _ in self._sentences]
 
     def sentence_index(self, position: int) -> int:
         return max(0, bisect.bisect_right(self._starts, position) - 1)
 
     def excluded(self, category: CrisisCategory, start: int, end: int) -> bool:
-        if self._exclusions is None:
-            self._exclusions = [
-                (m.start(), m.end(), categories)
-                for regex, categories, context in self.rules.exclusions
-                for m in regex.finditer(self.text)
-                if context is None or context.search(self.text) is not None
-            ]
-        return any(
-            category in categories and s < end and start < e
-            for s, e, categories in self._exclusions
-        )
+        for number, (_, categories, _) in enumerate(self.rules.exclusions):
+            if category not in categories:
+                continue
+            spans = self._exclusions.get(number)
+            if spans is None:
+                spans = self._exclusions[number] = self._exclusion_spans(number)
+            for s, e in spans:
+                if s < end and start < e:
+                    return True
+        return False
+
+    def _exclusion_spans(self, number: int) -> list[tuple[int, int]]:
+        regex, _, context = self.rules.exclusions[number]
+        if not _meets(self.rules.exclusion_guards[number], self.present):
+            return []
+        if context is not None and context.search(self.text) is None:
+            return []
+        return [m.span() for m in regex.finditer(self.text)]
 
     def negated(self, start: int) -> bool:
         sentence_start = self._sentences[self.sentence_index(start)][0]
@@ -393,20 +634,32 @@ class _Text:
         return self.rules.negation.search(window) is not None
 
     def framed(self, start: int) -> bool:
-        sentence_start = self._sentences[self.sentence_index(start)][0]
+        index = self.sentence_index(start)
+        if not _meets(self.rules.frames_guard, self.masks[index]):
+            return False
+        sentence_start = self._sentences[index][0]
         return self.rules.frames.search(self.text, sentence_start, start) is not None
 
     def _time_markers(self, index: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if index not in self._markers:
+            rules = self.rules
             start, end = self._sentences[index]
+            mask = self.masks[index]
             following = index + 1
             if following < len(self._sentences):
                 next_start, next_end = self._sentences[following]
-                if self.rules.carries_back.search(self.text[next_start:next_end]):
+                if _meets(rules.carries_back_guard, self.masks[following]) and (
+                    rules.carries_back.search(self.text[next_start:next_end])
+                ):
                     end = next_end
+                    mask |= self.masks[following]
             self._markers[index] = (
-                [m.span() for m in self.rules.past.finditer(self.text, start, end)],
-                [m.span() for m in self.rules.present.finditer(self.text, start, end)],
+                [m.span() for m in rules.past.finditer(self.text, start, end)]
+                if _meets(rules.past_guard, mask)
+                else [],
+                [m.span() for m in rules.present.finditer(self.text, start, end)]
+                if _meets(rules.present_guard, mask)
+                else [],
             )
         return self._markers[index]
 
@@ -441,29 +694,61 @@ def _find(text: str) -> list[_Found]:
     normalised = normalise(text)
     lowered = normalised.lower()
     gate = " ".join(lowered.split())
-    spans: list[tuple[int, int]] | None = None
-    starts: list[int] = []
+    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    starts = [start for start, _ in spans]
+    count = len(spans)
+    # The words of a sentence answer for its needles only when lower-casing kept every offset
+    # and no character matches a letter it does not lower-case to; otherwise all bits are set.
+    fast = len(lowered) == len(normalised) and not any(c in normalised for c in _ODD_CASE)
+    if fast:
+        memo, held = rules.words.memo, rules.words.held
+        masks = []
+        present = 0
+        for start, end in spans:
+            mask = 0
+            for word in _TOKEN.findall(lowered, start, end):
+                bits = memo.get(word)
+                mask |= held(word) if bits is None else bits
+            masks.append(mask)
+            present |= mask
+    else:
+        masks = [-1] * count
+        present = -1
     candidates: list[tuple[_Rule, int, int]] = []
     for rule in rules.rules:
         needs = rule.spec.needs
-        if needs and not any(word in gate for word in needs):
+        by_words = fast and rule.plain
+        if by_words:
+            if needs and not (rule.words & present or any(p in gate for p in rule.phrases)):
+                continue
+        elif needs and not any(word in gate for word in needs):
             continue
-        if rule.context is not None and rule.context.search(normalised) is None:
+        guard = rule.guard
+        if not _meets(guard, present):
             continue
-        if spans is None:
-            spans = [(s.start, s.end) for s in split_sentences(normalised)] or [
-                (0, len(normalised))
-            ]
-            starts = [start for start, _ in spans]
+        if rule.context is not None and (
+            not _meets(rule.context_guard, present) or rule.context.search(normalised) is None
+        ):
+            continue
         # Run the rule only on the sentences that hold a word it needs.
-        for index in _holding(needs, lowered, starts, len(spans)):
+        indexes: Iterable[int]
+        if not by_words:
+            indexes = _holding(needs, lowered, starts, count)
+        elif not needs or rule.phrases or count == 1:
+            indexes = range(count)
+        else:
+            words = rule.words
+            indexes = [i for i, mask in enumerate(masks) if mask & words]
+        for index in indexes:
+            if not _meets(guard, masks[index]):
+                continue
             start, end = spans[index]
             for match in rule.regex.finditer(normalised, start, end):
                 if match.end() > match.start() and _near(rule, normalised, spans, index):
                     candidates.append((rule, match.start(), match.end()))
     if not candidates:
         return []
-    view = _Text(normalised, rules)
+    view = _Text(normalised, rules, spans, starts, masks, present)
     found = []
     for rule, start, end in candidates:
         spec = rule.spec

@@ -47,6 +47,13 @@ MUST_MATCH: list[tuple[str, AgreementCategory, str]] = [
     ("I'll try to be home earlier.", C.VAGUE, "earlier"),
     ("I'll drink less.", C.VAGUE, "less"),
     ("I'll listen more.", C.VAGUE, "listen more"),
+    # vague: frequency words as adjectives, with no number or day
+    ("We'll have regular date nights.", C.VAGUE, "regular"),
+    ("I'll give you more frequent updates about money.", C.VAGUE, "frequent"),
+    ("We'll plan occasional trips away.", C.VAGUE, "occasional"),
+    ("We'll do a routine check-in about chores.", C.VAGUE, "routine"),
+    ("I'll call your parents on a regular basis.", C.VAGUE, "regular basis"),
+    ("We'll cook together every so often.", C.VAGUE, "every so often"),
 ]
 
 MUST_PASS: list[str] = [
@@ -73,6 +80,10 @@ MUST_PASS: list[str] = [
     "I'll put my phone away when we talk.",
     "I'll tell you the truth, even when it is hard.",
     "I'll be home no later than 7 on weeknights.",
+    # "regular" with a number or a day is a schedule, not a hope
+    "We'll keep our regular date night on the first Friday of each month.",
+    "We'll have regular check-ins twice a month.",
+    "I'll keep my regular Sunday call with you at 6pm.",
 ]
 
 
