@@ -172,18 +172,30 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("  Noted. Let's talk later.  ", C.NO_OWNERSHIP, "Noted. Let's talk later."),
     # excuse: appeal to what anyone would do
     ("Sorry, but any normal person would have missed that email.", C.EXCUSE, "would have missed"),
-    ("I'm sorry I forgot. Who wouldn't, with three kids and a full-time job?", C.EXCUSE, "wouldn't"),
+    (
+        "I'm sorry I forgot. Who wouldn't, with three kids and a full-time job?",
+        C.EXCUSE,
+        "wouldn't",
+    ),
     ("Sorry. Everybody gets distracted by their phone at dinner.", C.EXCUSE, "gets distracted"),
     # excuse: upbringing or character as the reason
     ("I'm sorry I went quiet. That's the way we were in my family.", C.EXCUSE, "the way we were"),
     ("Sorry I snapped. It's just the way I was brought up.", C.EXCUSE, "brought up"),
     ("I was taught never to back down, so I kept arguing. Sorry.", C.EXCUSE, "taught"),
-    ("I grew up with two brothers, so naturally I tease people. Sorry.", C.EXCUSE, "so naturally I"),
+    (
+        "I grew up with two brothers, so naturally I tease people. Sorry.",
+        C.EXCUSE,
+        "so naturally I",
+    ),
     ("Sorry, that's just who I am.", C.EXCUSE, "who I am"),
     ("Sorry I didn't text back. I'm just not a texting person.", C.EXCUSE, "texting person"),
     ("Sorry, I'm a blunt person by nature.", C.EXCUSE, "blunt person"),
     # excuse: someone else's decision, or a formal "however" after the apology
-    ("Sorry about the weekend. My manager decided we all had to work Saturday.", C.EXCUSE, "decided"),
+    (
+        "Sorry about the weekend. My manager decided we all had to work Saturday.",
+        C.EXCUSE,
+        "decided",
+    ),
     ("I'm sorry the trip fell through; it wasn't up to me.", C.EXCUSE, "up to me"),
     ("Sorry, it was beyond my control.", C.EXCUSE, "beyond my control"),
     ("I apologise. Unfortunately, the trains were on strike.", C.EXCUSE, "Unfortunately"),
@@ -202,35 +214,67 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("Sorry, it's not as if it was a big secret.", C.MINIMIZING, "not as if it was"),
     ("Relax, I said sorry.", C.MINIMIZING, "Relax"),
     # demanding forgiveness
-    ("I'm sorry. I want you to tell me we're okay before you go to sleep.", C.DEMANDING_FORGIVENESS,
-     "tell me we're okay"),
+    (
+        "I'm sorry. I want you to tell me we're okay before you go to sleep.",
+        C.DEMANDING_FORGIVENESS,
+        "tell me we're okay",
+    ),
     ("I'm sorry, please just forgive me now.", C.DEMANDING_FORGIVENESS, "forgive me now"),
-    ("I expect you to be over this by the weekend.", C.DEMANDING_FORGIVENESS, "expect you to be over"),
+    (
+        "I expect you to be over this by the weekend.",
+        C.DEMANDING_FORGIVENESS,
+        "expect you to be over",
+    ),
     ("I can't relax until you say you forgive me.", C.DEMANDING_FORGIVENESS, "until you say"),
     ("It's been a month, you should have moved on by now.", C.DEMANDING_FORGIVENESS, "moved on"),
     # overpromising
     ("I'm sorry. I'll think of your needs every waking moment.", C.OVERPROMISING, "every waking"),
     ("I'll cherish you till the day I die, I'm sorry.", C.OVERPROMISING, "till the day I die"),
     ("I'm sorry, I won't even so much as text her.", C.OVERPROMISING, "so much as"),
-    ("I'm sorry. I'll keep you in the loop on every decision I make.", C.OVERPROMISING,
-     "every decision"),
-    ("I'm sorry. I'll pick up every call you make, day or night.", C.OVERPROMISING, "every call you"),
+    (
+        "I'm sorry. I'll keep you in the loop on every decision I make.",
+        C.OVERPROMISING,
+        "every decision",
+    ),
+    (
+        "I'm sorry. I'll pick up every call you make, day or night.",
+        C.OVERPROMISING,
+        "every call you",
+    ),
     ("I'm sorry. I'll be the ideal husband from now on.", C.OVERPROMISING, "ideal husband"),
     ("Sorry, I won't be late ever again.", C.OVERPROMISING, "ever again"),
     # weaponizing a disclosure
-    ("Sorry, but you admitted your jealousy makes you imagine things.", C.WEAPONIZING_DISCLOSURE,
-     "admitted"),
-    ("You confided that your parents lied to you, so now you think everyone lies.",
-     C.WEAPONIZING_DISCLOSURE, "confided"),
-    ("Considering your history with your ex, you'd suspect anyone.", C.WEAPONIZING_DISCLOSURE,
-     "Considering your history"),
-    ("I'm sorry, but you only feel like this because your mom left.", C.WEAPONIZING_DISCLOSURE,
-     "because your mom"),
-    ("Remember when you told me you push people away? You're doing it now.",
-     C.WEAPONIZING_DISCLOSURE, "Remember when you told me"),
+    (
+        "Sorry, but you admitted your jealousy makes you imagine things.",
+        C.WEAPONIZING_DISCLOSURE,
+        "admitted",
+    ),
+    (
+        "You confided that your parents lied to you, so now you think everyone lies.",
+        C.WEAPONIZING_DISCLOSURE,
+        "confided",
+    ),
+    (
+        "Considering your history with your ex, you'd suspect anyone.",
+        C.WEAPONIZING_DISCLOSURE,
+        "Considering your history",
+    ),
+    (
+        "I'm sorry, but you only feel like this because your mom left.",
+        C.WEAPONIZING_DISCLOSURE,
+        "because your mom",
+    ),
+    (
+        "Remember when you told me you push people away? You're doing it now.",
+        C.WEAPONIZING_DISCLOSURE,
+        "Remember when you told me",
+    ),
     # blame-shift without "you also"
-    ("If you'd answered your phone, I wouldn't have gone without you.", C.BLAME_SHIFT,
-     "If you'd answered"),
+    (
+        "If you'd answered your phone, I wouldn't have gone without you.",
+        C.BLAME_SHIFT,
+        "If you'd answered",
+    ),
     ("Had you asked me properly, I would have helped.", C.BLAME_SHIFT, "Had you asked"),
     ("I stormed out because of your attitude.", C.BLAME_SHIFT, "because of your attitude"),
     ("You know how I get when you tease me about my job.", C.BLAME_SHIFT, "when you"),
@@ -251,6 +295,11 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("I did it because I thought it was for the best.", C.INTENT_OVER_IMPACT, "for the best"),
     ("Sorry I'm such a screw-up.", C.SARCASM_SELF_PITY, "screw-up"),
     ("Sorry for having an opinion.", C.SARCASM_SELF_PITY, "having an opinion"),
+    ("Sorry I yelled. That's how everyone in my family handles conflict.", C.EXCUSE, "my family"),
+    ("I regret any confusion that may have arisen.", C.NON_APOLOGY, "regret any confusion"),
+    ("Sorry. You've got to get past this eventually.", C.DEMANDING_FORGIVENESS, "get past"),
+    ("If you'd warned me, I'd have left earlier.", C.BLAME_SHIFT, "If you'd warned me"),
+    ("I don't know what I'm supposed to have done, but sorry.", C.NO_OWNERSHIP, "supposed to"),
 ]
 
 # Honest apologies, partial apologies, empathy, restatements and realistic commitments.
@@ -345,7 +394,8 @@ MUST_PASS: list[str] = [
     "It was a small thing, but it's another time I didn't listen. I'm sorry.",
     "My plan was to help you relax, but I didn't ask what you wanted. I'm sorry.",
     # context words that are not excuses
-    "I grew up in a house where nobody said sorry, so this is new for me, but I'm sorry I hurt you.",
+    "I grew up in a house where nobody said sorry, so this is new for me, "
+    "but I'm sorry I hurt you.",
     "Anyone would have been hurt by that. I'm sorry I said it.",
     "I'm sorry I stayed late when my boss called a meeting. I chose work over your recital.",
     "I'm sorry there was nothing I did to help you when your dad was sick.",
@@ -417,6 +467,22 @@ def test_empty_text_is_rejected_for_no_ownership(text: str) -> None:
     [finding] = result.findings
     assert finding.category == C.NO_OWNERSHIP.value
     assert (finding.span.start, finding.span.end, finding.span.text) == (0, 0, "")
+
+
+def test_a_formal_however_is_reported_once_under_its_specific_name() -> None:
+    text = "I apologize. However, the bank froze the account and there was nothing I could do."
+    result = check_apology(text)
+    assert [(f.category, f.span.text) for f in result.findings] == [
+        (C.EXCUSE.value, "nothing I could do")
+    ]
+
+
+def test_intent_with_but_and_owned_impact_passes_but_intent_alone_does_not() -> None:
+    owned = "I didn't mean to rush you, but I did rush you, and you felt pressured. I'm sorry."
+    assert check_apology(owned).accepted
+    bare = "I didn't mean to rush you, but that's just how I am."
+    categories = {f.category for f in check_apology(bare).findings}
+    assert C.INTENT_OVER_IMPACT.value in categories or C.EXCUSE.value in categories
 
 
 def test_no_ownership_is_added_beside_a_named_fault() -> None:
