@@ -11,6 +11,7 @@ Run: ``.venv/bin/python -m evals.holdout_report``
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ class _Strict(BaseModel):
 
 
 class CrisisCase(_Strict):
-    id: str = Field(pattern=r"^crih-\d{3}$")
+    id: str = Field(pattern=r"^crih2?-\d{3}$")
     text: str = Field(min_length=1)
     level: CrisisLevelName
     categories: list[CrisisCategoryName]
@@ -63,7 +64,7 @@ class CrisisCase(_Strict):
 
 
 class ApologyCase(_Strict):
-    id: str = Field(pattern=r"^apoh-\d{3}$")
+    id: str = Field(pattern=r"^apoh2?-\d{3}$")
     text: str = Field(min_length=1)
     label: VerdictName
     categories: list[ApologyFault]
@@ -394,8 +395,41 @@ def build_report(
     return "\n".join(lines) + "\n"
 
 
+def build_report_v2(
+    crisis: Callable[[str], CrisisPred] = predict_crisis,
+    apology: Callable[[str], CheckPred] = predict_apology,
+    cases_dir: Path = CASES_DIR,
+) -> str:
+    """The second blind holdout (crisis and apology only), written after the first was used to
+    find gaps. Misses are listed by id only, so that reading the report does not leak its texts
+    to whoever writes rules next."""
+    crisis_cases = load_cases(cases_dir / "crisis_holdout2.jsonl", CrisisCase)
+    apology_cases = load_cases(cases_dir / "apology_holdout2.jsonl", ApologyCase)
+    lines = [
+        "# Guardrail holdout report, version 2",
+        "",
+        *_ids_only(crisis_section(crisis_cases, crisis)),
+        "",
+        *_ids_only(apology_section(apology_cases, apology)),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _ids_only(lines: list[str]) -> list[str]:
+    """Drop the text column from the miss tables."""
+    out = []
+    for line in lines:
+        if line.startswith(("| crih", "| apoh")):
+            line = "|".join(line.split("|")[:-2]) + "|"
+        elif line.startswith("| id |"):
+            line = line.replace(" text |", "")
+        out.append(line)
+    return out
+
+
 def main() -> None:
-    print(build_report(), end="")
+    version = sys.argv[1] if len(sys.argv) > 1 else "1"
+    print(build_report_v2() if version == "2" else build_report(), end="")
 
 
 if __name__ == "__main__":
