@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(VENV)/.dev-installed
 
 test: lint
 	$(BIN)/pytest
+
+# Every evaluation set through the offline engine and every recorded model (replay only, no
+# network); writes evals/report/ (report.md, report.json, index.html) and fails on the gate.
+eval: $(VENV)/.dev-installed
+	$(BIN)/heardwell eval
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.run

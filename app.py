@@ -6,6 +6,7 @@ import threading
 
 import streamlit as st
 
+from assistant.homework.assignments import LINK_PARAMETER
 from assistant.warmup import warm_up_in_background
 
 st.set_page_config(page_title="Heardwell", page_icon=":material/favorite:", layout="centered")
@@ -19,11 +20,17 @@ def _warming() -> threading.Thread:
 
 _warming()
 
+# A partner's share link is the app's address with ?join=<token>: it opens on Homework.
+joining = LINK_PARAMETER in st.query_params
 pages = [
-    st.Page("ui/pages/reflect.py", title="Reflect", icon=":material/hearing:", default=True),
+    st.Page("ui/pages/reflect.py", title="Reflect", icon=":material/hearing:", default=not joining),
     st.Page("ui/pages/practise.py", title="Practise", icon=":material/edit_note:"),
     st.Page("ui/pages/agreements.py", title="Agreements", icon=":material/handshake:"),
     st.Page("ui/pages/progress.py", title="Progress", icon=":material/trending_up:"),
+    st.Page(
+        "ui/pages/homework.py", title="Homework", icon=":material/assignment:", default=joining
+    ),
+    st.Page("ui/pages/therapist.py", title="For therapists", icon=":material/clinical_notes:"),
     st.Page("ui/pages/get_help.py", title="Get help", icon=":material/support:"),
     st.Page("ui/pages/settings_page.py", title="Settings", icon=":material/settings:"),
 ]

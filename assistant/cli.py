@@ -63,7 +63,50 @@ def _parser() -> argparse.ArgumentParser:
         help='batch: read {"id": ..., "text": ...} lines from FILE (or -); one JSON line each',
     )
     check.set_defaults(func=_cmd_check)
+
+    evaluate = sub.add_parser(
+        "eval",
+        help="run the evaluations: offline engine and recorded models (replay-only), report",
+    )
+    evaluate.add_argument(
+        "--record", action="store_true", help="record fresh responses from --model first"
+    )
+    evaluate.add_argument("--model", help="with --record: 'local' or any litellm model")
+    evaluate.add_argument(
+        "--set", action="append", dest="sets", metavar="NAME", help="only this set (repeatable)"
+    )
+    evaluate.add_argument(
+        "--report-dir", metavar="DIR", help="where to write the report (default evals/report)"
+    )
+    evaluate.add_argument(
+        "--cassettes", metavar="DIR", help="recordings directory (default evals/cassettes)"
+    )
+    evaluate.set_defaults(func=_cmd_eval)
     return parser
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    # Imported here: `heardwell reflect` must not pay for the evals (or litellm) at start-up.
+    from pathlib import Path
+
+    from evals import gate, report, runner
+
+    root = Path(args.cassettes) if args.cassettes else runner.CASSETTES_DIR
+    if args.record:
+        if not args.model:
+            raise InputError("--record needs --model: 'local' or any litellm model name.")
+        directory = runner.record(args.model, args.sets, root=root)
+        print(f"recorded {args.model} into {directory}", file=sys.stderr)
+    elif args.model:
+        raise InputError("--model is only for --record: replay runs every recorded model.")
+    result = runner.run(args.sets, root=root).to_dict()
+    failures = gate.check(result)
+    out = Path(args.report_dir) if args.report_dir else runner.REPORT_DIR
+    for path in report.write(result, failures, out):
+        print(path)
+    for failure in failures:
+        print(f"gate: {failure}", file=sys.stderr)
+    return 1 if failures else EXIT_OK
 
 
 def _read_text(value: str | None) -> str | bytes:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # Several app instances sharing one database must share one key: set HEARDWELL_SECRET_KEY.
     secret_key: str | None = Field(default=None, repr=False, min_length=32)
     session_hours: int = Field(default=12, ge=1, le=24 * 30, description="Therapist sign-in.")
+    # The address partners open their share links at. Unset, the therapist page uses the address
+    # its own browser shows (st.context.url), else http://127.0.0.1:8501.
+    public_url: str | None = Field(default=None, description="e.g. https://heardwell.example.org")
 
     @property
     def uses_model(self) -> bool:

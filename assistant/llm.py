@@ -85,13 +85,15 @@ def resolve_model(settings: Settings) -> tuple[str, dict[str, Any]]:
 
 
 def _resolve_local(settings: Settings) -> tuple[str, dict[str, Any]]:
-    """The bundled small model. It will be served in-process behind an OpenAI-compatible
-    endpoint, so it resolves to one more litellm model string (``openai/<name>`` plus that
-    endpoint as ``api_base``) and nothing above this function changes."""
-    raise ModelNotInstalledError(
-        "The local model needs the optional extra: pip install 'heardwell[local]'",
-        model=LOCAL,
-    )
+    """The bundled small model, served in-process behind an OpenAI-compatible endpoint (see
+    ``assistant/local_model.py``): one more litellm model string (``openai/<name>``) with that
+    endpoint as ``api_base``, so nothing above this function changes. ``HEARDWELL_API_BASE``
+    points it at an already running server instead. Raises ModelNotInstalledError, with the
+    pip hint, without the ``local`` extra."""
+    from assistant import local_model  # imports neither xllamacpp nor the model until used
+
+    model, api_base = local_model.local_endpoint(settings.api_base)
+    return model, {"api_base": api_base, "api_key": local_model.local_api_key(settings.api_base)}
 
 
 def _is_replay_miss(exc: BaseException) -> bool:

@@ -301,6 +301,8 @@ class Thresholds(_Strict):
     apology: VerdictThresholds
     agreement: VerdictThresholds
     cssrs: CssrsThresholds
+    # The evaluation gate's section, validated by evals.gate.GateThresholds.
+    evals: dict[str, Any] = Field(default_factory=dict)
 
 
 def load_thresholds(path: Path = THRESHOLDS_PATH) -> Thresholds:

@@ -86,6 +86,9 @@ class FamilySpec(BaseModel):
     unless_near: list[str] = []
     # Checked on the whole text.
     unless_anywhere: list[str] = []
+    # A precondition, not an excuse: the match counts only if one of these matches the previous
+    # sentence or the same sentence before the match ("after an apology": "Sorry. Anyway, ...").
+    only_after: list[str] = []
     # A catch-all: dropped when a more specific finding overlaps it.
     generic: bool = False
     # Reported speech ("when I said you were overreacting") is the writer owning a past fault.
@@ -133,6 +136,7 @@ class Family:
     unless_sentence: tuple[Guarded, ...]
     unless_near: tuple[Guarded, ...]
     unless_anywhere: tuple[Guarded, ...]
+    only_after: tuple[Guarded, ...] = ()
 
 
 class _Needles:
@@ -440,6 +444,7 @@ def _compile_family(
         unless_sentence=guarded(spec.unless_sentence),
         unless_near=guarded(spec.unless_near),
         unless_anywhere=guarded(spec.unless_anywhere),
+        only_after=guarded(spec.only_after),
     )
 
 
@@ -569,6 +574,8 @@ class _Text:
 
     def suppressed(self, family: Family, index: int, match_start: int, match_end: int) -> bool:
         sentence, present = self.sentences[index].text, self.masks[index]
+        if family.only_after and not self.follows(family, index, match_start):
+            return True
         if _any_guarded(family.unless_before, sentence[:match_start], present):
             return True
         if _any_guarded(family.unless_after, sentence[match_end:], present):
@@ -598,6 +605,20 @@ class _Text:
             anywhere = _any_guarded(family.unless_anywhere, self.whole, self.present)
             self.anywhere[family.priority] = anywhere
         return anywhere
+
+    def follows(self, family: Family, index: int, match_start: int) -> bool:
+        """Whether an ``only_after`` pattern matches the previous sentence or this one before the match.
+
+        The sentence's needles stand in for those of its beginning: a pattern whose needles are
+        not in the whole sentence cannot match a part of it.
+        """
+        sentence, present = self.sentences[index].text, self.masks[index]
+        if _any_guarded(family.only_after, sentence[:match_start], present):
+            return True
+        if index == 0:
+            return False
+        previous = self.sentences[index - 1].text
+        return _any_guarded(family.only_after, previous, self.masks[index - 1])
 
     def collect(
         self, family: Family, pattern: re.Pattern[str], index: int, into: list[Hit]

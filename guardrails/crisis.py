@@ -255,8 +255,8 @@ class _Rule:
     words: int = 0
     phrases: tuple[str, ...] = ()
     plain: bool = False
-    guard: tuple[int, ...] = ()
-    context_guard: tuple[int, ...] = ()
+    guard: _Guard = None
+    context_guard: _Guard = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,11 +276,11 @@ class _Rules:
     former_partner: re.Pattern[str]
     words: _Words = field(default_factory=lambda: _Words())
     # Guards (see ``_Rule``) of the exclusions, in order, and of the frame and time patterns.
-    exclusion_guards: tuple[tuple[int, ...], ...] = ()
-    frames_guard: tuple[int, ...] = ()
-    past_guard: tuple[int, ...] = ()
-    present_guard: tuple[int, ...] = ()
-    carries_back_guard: tuple[int, ...] = ()
+    exclusion_guards: tuple[_Guard, ...] = ()
+    frames_guard: _Guard = None
+    past_guard: _Guard = None
+    present_guard: _Guard = None
+    carries_back_guard: _Guard = None
 
 
 # ---------------------------------------------------------------------------------- prefilter
@@ -303,8 +303,10 @@ _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _ODD_CASE = ("\u0130", "\u0131", "\u017f")
 # A needle set may hold this many strings before a pattern part stops counting as exact text.
 _MAX_EXACT = 64
-# Needle sets kept per pattern (each must be met), and the shortest needle worth keeping.
-_MAX_GROUPS = 3
+# Needle sets kept per alternative (each must be met), alternatives kept per pattern (beyond
+# that the pattern counts as one), and the shortest needle worth keeping.
+_MAX_GROUPS = 4
+_MAX_ALTERNATIVES = 8
 _MIN_NEEDLE = 2
 # Words remembered per process before the memo is cleared.
 _MEMO_LIMIT = 50_000
@@ -356,11 +358,50 @@ class _Words:
         return mask
 
 
-def _meets(guard: tuple[int, ...], present: int) -> bool:
-    for need in guard:  # noqa: SIM110 - a plain loop: ``all`` and a generator cost more here
-        if not need & present:
-            return False
-    return True
+# What a pattern needs, read off its parsed form: ``(quick, alternatives)``, one entry of
+# ``alternatives`` per way the pattern can match, each a tuple of masks that must all be met (the
+# match holds a needle of each); ``quick`` joins the first masks, a cheap first test. A pattern
+# can match only where one of its alternatives is met. ``None``: nothing is known, always met.
+_Guard = tuple[int, tuple[tuple[int, ...], ...]] | None
+
+
+def _make_guard(alternatives: Iterable[tuple[int, ...]]) -> _Guard:
+    kept = tuple(dict.fromkeys(alternatives))
+    quick = 0
+    for alternative in kept:
+        quick |= alternative[0]
+    return quick, kept
+
+
+def _meets(guard: _Guard, present: int) -> bool:
+    if guard is None:
+        return True
+    quick, alternatives = guard
+    if not quick & present:
+        return False
+    for alternative in alternatives:
+        for need in alternative:
+            if not need & present:
+                break
+        else:
+            return True
+    return False
+
+
+def _alive(guard: _Guard, present: int) -> _Guard:
+    """``guard`` without the alternatives ``present`` does not meet (none left: never met)."""
+    if guard is None or not guard[0] & present:
+        return guard
+    quick = 0
+    kept = []
+    for alternative in guard[1]:
+        for need in alternative:
+            if not need & present:
+                break
+        else:
+            kept.append(alternative)
+            quick |= alternative[0]
+    return quick, tuple(kept)
 
 
 # A parsed pattern part is described by ``exact``, the set of (lower-case) strings it can match
@@ -460,20 +501,48 @@ def _as_words(needles: frozenset[str]) -> frozenset[str] | None:
     return frozenset(w for w in words if not any(o != w and o in w for o in words))
 
 
-def _guard(pattern: re.Pattern[str], words: _Words) -> tuple[int, ...]:
-    """Masks such that any match of ``pattern`` holds a needle of each (none: no guard)."""
+def _alternatives(items: Any, budget: int = _MAX_ALTERNATIVES) -> list[list[Any]]:
+    """Ways a parsed pattern can match, as plain sequences: ``x(?:a|b)`` is ``xa`` or ``xb``.
+
+    Groups are opened up and alternations outside repeats spelled out, as long as there are no
+    more than ``budget`` ways; an alternation of plain words is left whole (it is one needle set).
+    """
+    items = list(items)
+    for i, (op, arg) in enumerate(items):
+        name = str(op)
+        if name == "SUBPATTERN":
+            return _alternatives([*items[:i], *arg[-1], *items[i + 1 :]], budget)
+        if name == "BRANCH" and len(arg[1]) <= budget and _shape_of_node(op, arg).exact is None:
+            share = budget // len(arg[1])
+            return [
+                alternative
+                for branch in arg[1]
+                for alternative in _alternatives([*items[:i], *branch, *items[i + 1 :]], share)
+            ]
+    return [items]
+
+
+def _guard(pattern: re.Pattern[str], words: _Words) -> _Guard:
+    """What any match of ``pattern`` holds (see ``_Guard``); empty when nothing is known."""
     if _sre_parser is None:  # pragma: no cover
-        return ()
+        return None
     try:
-        shape = _shape_of_sequence(_sre_parser.parse(pattern.pattern, pattern.flags))
+        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+        guard = []
+        alternatives = _alternatives(parsed)
+        for items in alternatives:
+            shape = _shape_of_sequence(items)
+            candidates = list(shape.needs)
+            if shape.exact is not None and "" not in shape.exact:
+                candidates.append(shape.exact)
+            sets = [w for w in (_as_words(c) for c in candidates) if w is not None]
+            if not sets:
+                return None
+            sets = sorted(dict.fromkeys(sets), key=_score, reverse=True)[:_MAX_GROUPS]
+            guard.append(tuple(words.mask(needles) for needles in sets))
     except Exception:  # pragma: no cover - an unexpected parse tree only costs speed
-        return ()
-    candidates = list(shape.needs)
-    if shape.exact is not None and "" not in shape.exact:
-        candidates.append(shape.exact)
-    sets = [w for w in (_as_words(c) for c in candidates) if w is not None]
-    sets = sorted(dict.fromkeys(sets), key=_score, reverse=True)[:_MAX_GROUPS]
-    return tuple(words.mask(s) for s in sets)
+        return None
+    return _make_guard(guard)
 
 
 _LEXICON_TOKEN = re.compile(r"%([a-z_]+)%")
@@ -533,7 +602,7 @@ def _rules() -> _Rules:
                 phrases=tuple(need for need in rule.needs if " " in need),
                 plain=all(" " in need or _WORD_NEED.fullmatch(need) for need in rule.needs),
                 guard=_guard(regex, words),
-                context_guard=_guard(context, words) if context is not None else (),
+                context_guard=_guard(context, words) if context is not None else None,
             )
         )
     exclusions = tuple(
@@ -599,6 +668,18 @@ class _Text:
     _markers: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(
         default_factory=dict
     )
+    # The guards of the frame and time patterns, cut to the alternatives the text meets.
+    _frames: _Guard = None
+    _past: _Guard = None
+    _present: _Guard = None
+    _carries_back: _Guard = None
+
+    def __post_init__(self) -> None:
+        rules, present = self.rules, self.present
+        self._frames = _alive(rules.frames_guard, present)
+        self._past = _alive(rules.past_guard, present)
+        self._present = _alive(rules.present_guard, present)
+        self._carries_back = _alive(rules.carries_back_guard, present)
 
     def sentence_index(self, position: int) -> int:
         return max(0, bisect.bisect_right(self._starts, position) - 1)
@@ -635,7 +716,7 @@ class _Text:
 
     def framed(self, start: int) -> bool:
         index = self.sentence_index(start)
-        if not _meets(self.rules.frames_guard, self.masks[index]):
+        if not _meets(self._frames, self.masks[index]):
             return False
         sentence_start = self._sentences[index][0]
         return self.rules.frames.search(self.text, sentence_start, start) is not None
@@ -648,17 +729,17 @@ class _Text:
             following = index + 1
             if following < len(self._sentences):
                 next_start, next_end = self._sentences[following]
-                if _meets(rules.carries_back_guard, self.masks[following]) and (
+                if _meets(self._carries_back, self.masks[following]) and (
                     rules.carries_back.search(self.text[next_start:next_end])
                 ):
                     end = next_end
                     mask |= self.masks[following]
             self._markers[index] = (
                 [m.span() for m in rules.past.finditer(self.text, start, end)]
-                if _meets(rules.past_guard, mask)
+                if _meets(self._past, mask)
                 else [],
                 [m.span() for m in rules.present.finditer(self.text, start, end)]
-                if _meets(rules.present_guard, mask)
+                if _meets(self._present, mask)
                 else [],
             )
         return self._markers[index]
@@ -723,8 +804,8 @@ def _find(text: str) -> list[_Found]:
                 continue
         elif needs and not any(word in gate for word in needs):
             continue
-        guard = rule.guard
-        if not _meets(guard, present):
+        guard = _alive(rule.guard, present)
+        if guard is not None and not guard[1]:
             continue
         if rule.context is not None and (
             not _meets(rule.context_guard, present) or rule.context.search(normalised) is None

@@ -6,8 +6,10 @@ People's and models' words are always escaped before Streamlit renders them (nev
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from sqlalchemy.orm import Session
@@ -18,8 +20,21 @@ from assistant.textfmt import as_plain_markdown as plain
 from guardrails.crisis import CrisisResult, Route
 from guardrails.findings import Finding
 
+if TYPE_CHECKING:
+    from assistant.practice import PracticeFeedback
+
 HELP_PAGE = "ui/pages/get_help.py"
+HOMEWORK_PAGE = "ui/pages/homework.py"
+THERAPIST_PAGE = "ui/pages/therapist.py"
 MODEL_KEY = "engine_model"
+CLIENT_KEY = "client_key"
+EXERCISES = {
+    "understand": "Understand what happened",
+    "acknowledge": "Acknowledge the feelings",
+    "apologize": "Apologize",
+    "agreement": "Make an agreement",
+    "free": "Free practice",
+}
 
 
 def settings() -> Settings:
@@ -91,10 +106,23 @@ def show_caution(crisis: CrisisResult) -> None:
 
 def highlighted(text: str, findings: Sequence[Finding]) -> str:
     """The draft as Markdown, each finding's span highlighted, everything else escaped."""
-    spans = sorted((f.span.start, f.span.end) for f in findings if f.span.end > f.span.start)
+    return _highlight(text, [(f.span.start, f.span.end) for f in findings])
+
+
+def highlighted_phrases(text: str, phrases: Sequence[str]) -> str:
+    """Like :func:`highlighted`, for findings kept only as their words (a stored submission)."""
+    spans = []
+    for phrase in phrases:
+        start = text.find(phrase) if phrase else -1
+        if start >= 0:
+            spans.append((start, start + len(phrase)))
+    return _highlight(text, spans)
+
+
+def _highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
     out: list[str] = []
     cursor = 0
-    for start, end in spans:
+    for start, end in sorted(s for s in spans if s[1] > s[0]):
         if start < cursor:
             continue
         out.append(plain(text[cursor:start]))
@@ -111,6 +139,37 @@ def show_findings(findings: Sequence[Finding]) -> None:
             f"- **{plain(label)}**: “{plain(finding.span.text)}”. {plain(finding.reason)}  \n"
             f"  *Try:* {plain(finding.hint)}"
         )
+
+
+def show_feedback(feedback: PracticeFeedback, draft: str) -> None:
+    """The rubric, step by step, and the draft with its findings highlighted."""
+    if feedback.passed:
+        st.success(feedback.summary)
+    else:
+        st.info(feedback.summary)
+    for item in feedback.items:
+        mark, state = (
+            (":material/check_circle:", "done")
+            if item.passed
+            else (":material/edit:", "to work on")
+        )
+        st.markdown(
+            f"{mark} **Step {item.step} · {plain(item.label)}** ({state}): {plain(item.message)}"
+        )
+    if feedback.findings:
+        st.markdown("**In your draft:**")
+        with st.container(border=True):
+            st.markdown(highlighted(draft, feedback.findings))
+        show_findings(feedback.findings)
+
+
+def client_key() -> str:
+    """A random id for this browser session, for the rate limits (never an IP, never stored
+    in the clear: the limits keep only a keyed hash of it)."""
+    if CLIENT_KEY not in st.session_state:
+        st.session_state[CLIENT_KEY] = secrets.token_urlsafe(16)
+    key: str = st.session_state[CLIENT_KEY]
+    return key
 
 
 def text_key(text: str) -> str:

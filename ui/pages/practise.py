@@ -89,6 +89,11 @@ def _history(group: str) -> None:
 st.title("Practise")
 top = st.container()
 help_link()
+st.page_link(
+    "ui/pages/homework.py",
+    label="Have a code from your therapist? Open your homework",
+    icon=":material/assignment:",
+)
 st.caption(
     "Write what you would say back. Feedback follows the method: understand, name the "
     "feelings, say they make sense, own the impact, no excuses or blame, no fixing yet."
