@@ -122,7 +122,7 @@ class CrisisCase(_Case):
     """One text for the crisis screen. ``level`` none + ``categories`` [] is a hard negative;
     none + [stuck] is hard-but-not-dangerous; caution/urgent need a dangerous category."""
 
-    id: str = Field(pattern=r"^cri[a-z]*-\d{3,}$")
+    id: str = Field(pattern=r"^cri[a-z0-9]*-\d{3,}$")
     level: Level
     categories: list[CrisisCategoryName]
 
