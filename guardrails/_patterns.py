@@ -8,7 +8,9 @@ Three conventions keep those files readable:
 * ``%name%`` is replaced by the ``lexicon`` entry of that name (an alternation of words).
 
 Every pattern is matched case-insensitively inside one sentence. A family's ``unless_*`` lists
-say when a match is not a fault (a negation before it, an owning clause beside it, ...).
+say when a match is not a fault (a negation before it, an owning clause beside it, ...); its
+``only_after`` list, when given, says what must come first (an apology in the previous sentence
+or earlier in the same one) for a match to count at all.
 
 Speed: a check runs a few hundred patterns, and most of them cannot match most sentences. When a
 file is loaded, each pattern gets the words any match of it must contain ("sorry", "because",
@@ -607,7 +609,7 @@ class _Text:
         return anywhere
 
     def follows(self, family: Family, index: int, match_start: int) -> bool:
-        """Whether an ``only_after`` pattern matches the previous sentence or this one before the match.
+        """Whether an ``only_after`` pattern matches the previous sentence or this one's start.
 
         The sentence's needles stand in for those of its beginning: a pattern whose needles are
         not in the whole sentence cannot match a part of it.

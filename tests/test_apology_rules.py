@@ -300,6 +300,123 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
     ("Sorry. You've got to get past this eventually.", C.DEMANDING_FORGIVENESS, "get past"),
     ("If you'd warned me, I'd have left earlier.", C.BLAME_SHIFT, "If you'd warned me"),
     ("I don't know what I'm supposed to have done, but sorry.", C.NO_OWNERSHIP, "supposed to"),
+    # circumstances given as the cause: a clause about things or other people, not the writer
+    ("Sorry I was late, because the kids wouldn't get in the car.", C.EXCUSE, "because the kids"),
+    ("I'm sorry I snapped since my sister had been on at me all day.", C.EXCUSE, "since my sister"),
+    ("I lied cause I knew you'd worry about it.", C.EXCUSE, "cause I knew you'd"),
+    ("Sorry I forgot, with the move and the new job it slipped.", C.EXCUSE, "with the move"),
+    ("I'm sorry. The thing is, nobody reminded me.", C.EXCUSE, "The thing is"),
+    ("Sorry I missed it. What happened was the car wouldn't start.", C.EXCUSE, "What happened"),
+    ("I meant to call. I was going to, but the evening ran away.", C.EXCUSE, "going to, but"),
+    ("Sorry I didn't tell you. It never seemed like the right moment.", C.EXCUSE, "right moment"),
+    ("I'm sorry. There was a mix-up at the station.", C.EXCUSE, "mix-up"),
+    ("Sorry I missed your call, we were stuck on the motorway.", C.EXCUSE, "stuck"),
+    ("I'm sorry. My head has been all over the place lately.", C.EXCUSE, "all over the place"),
+    ("Sorry about last night, I'd had a couple and you know how it is.", C.EXCUSE, "had a couple"),
+    ("sorry, crazy week, manager kept me back every night", C.EXCUSE, "crazy week"),
+    ("Sorry I skipped it. Crowds make me so anxious.", C.EXCUSE, "make me so anxious"),
+    ("I'm sorry I went quiet. That's just how I cope with things.", C.EXCUSE, "how I cope"),
+    ("Sorry I forgot. Work has been relentless.", C.EXCUSE, "relentless"),
+    ("I'm sorry. It's been such a difficult month at work.", C.EXCUSE, "difficult month"),
+    ("Sorry. My phone was on five percent all day.", C.EXCUSE, "phone was on"),
+    # questions aimed at the partner after an apology, tu quoque, conditions, generalisations
+    ("I'm sorry. Why do you never see my side of it?", C.BLAME_SHIFT, "Why"),
+    ("Sorry. Have you ever wondered why I stopped telling you things?", C.BLAME_SHIFT, "Have you"),
+    ("Sorry I looked. Would I have looked if you were honest with me?", C.BLAME_SHIFT, "Would I"),
+    ("I'm sorry I stayed late. Who wants to come home to a lecture?", C.BLAME_SHIFT, "Who wants"),
+    ("Sorry about the trip. Your mum wasn't exactly friendly either.", C.BLAME_SHIFT, "either"),
+    ("I'd text more if every text wasn't picked apart.", C.BLAME_SHIFT, "I'd text more if"),
+    (
+        "I'm sorry I drifted. You stopped asking about my day ages ago.",
+        C.BLAME_SHIFT,
+        "You stopped",
+    ),
+    ("I'm sorry I shouted. You tend to push until I crack.", C.BLAME_SHIFT, "You tend to"),
+    ("Sorry I snapped. You get so loud when you're tired.", C.BLAME_SHIFT, "You get so loud"),
+    ("Sorry. I wish you'd ever asked how I was coping.", C.BLAME_SHIFT, "wish you'd ever"),
+    ("Sorry. Then I wouldn't have had to guess.", C.BLAME_SHIFT, "wouldn't have had to"),
+    ("I'm sorry I left, though to be fair the room was tense.", C.BLAME_SHIFT, "to be fair"),
+    # self-pity that centres the apologiser
+    ("I'm sorry. I never do anything right, do I.", C.SARCASM_SELF_PITY, "anything right"),
+    ("Sorry I'm such a huge letdown again.", C.SARCASM_SELF_PITY, "letdown"),
+    ("Fine, sorry. Guess I'll just stay home from now on.", C.SARCASM_SELF_PITY, "I'll just"),
+    ("You have no idea how awful I've felt all week.", C.SARCASM_SELF_PITY, "no idea how"),
+    ("I'm sorry. I feel like I'm falling apart.", C.SARCASM_SELF_PITY, "falling apart"),
+    ("I'm sorry. I've barely slept since.", C.SARCASM_SELF_PITY, "barely slept"),
+    (
+        "I tried to help, so I'm really hurt that you're angry.",
+        C.SARCASM_SELF_PITY,
+        "hurt that you",
+    ),
+    # a hollow apology: an event with no doer, or a bare sorry and a new topic
+    ("I'm sorry the weekend turned out badly.", C.NO_OWNERSHIP, "weekend turned out"),
+    ("Sorry the tickets got mixed up.", C.NO_OWNERSHIP, "tickets got mixed up"),
+    ("I regret that the argument escalated.", C.NO_OWNERSHIP, "argument escalated"),
+    ("Sorry. Anyway, what time is dinner?", C.NO_OWNERSHIP, "Anyway"),
+    ("ok sorry. did you see the match", C.NO_OWNERSHIP, "did you see"),
+    ("I'm sorry. Can we talk about the weekend plans now?", C.NO_OWNERSHIP, "talk about the"),
+    ("Apologies. Moving on, the car needs a service.", C.NO_OWNERSHIP, "Moving on"),
+    ("I guess I owe you an apology.", C.SARCASM_SELF_PITY, "owe you an apology"),
+    # demanding to be done, on the writer's clock
+    ("I'm sorry. Just tell me we're fine so I can sleep.", C.DEMANDING_FORGIVENESS, "we're fine"),
+    ("I've said sorry twice now.", C.DEMANDING_FORGIVENESS, "said sorry"),
+    ("Sorry. How many more days of this?", C.DEMANDING_FORGIVENESS, "How many more"),
+    ("Sorry! Can we please just be normal again?", C.DEMANDING_FORGIVENESS, "be normal"),
+    ("I hope we can put this behind us before the weekend.", C.DEMANDING_FORGIVENESS, "behind us"),
+    ("When will you trust me again?", C.DEMANDING_FORGIVENESS, "When will you trust"),
+    ("Sorry. Now the ball is in your court.", C.DEMANDING_FORGIVENESS, "in your court"),
+    ("I hope you can rise above it and let it go.", C.DEMANDING_FORGIVENESS, "let it go"),
+    ("Sorry. Let's call it even.", C.DEMANDING_FORGIVENESS, "call it even"),
+    # a confided history used as the reason the partner is upset or wrong
+    (
+        "Sorry. But you did tell me your dad drank, so maybe this is about him.",
+        C.WEAPONIZING_DISCLOSURE,
+        "you did tell me",
+    ),
+    (
+        "You did admit you used to cheat, so I find it hard to trust your side.",
+        C.WEAPONIZING_DISCLOSURE,
+        "admit",
+    ),
+    (
+        "I know loud voices scare you after your stepdad, but you do overreact.",
+        C.WEAPONIZING_DISCLOSURE,
+        "but you",
+    ),
+    (
+        "Sorry I brought up your diagnosis, it explains why you're so moody.",
+        C.WEAPONIZING_DISCLOSURE,
+        "explains why you",
+    ),
+    (
+        "At least I don't storm out like your mum used to.",
+        C.WEAPONIZING_DISCLOSURE,
+        "like your mum used to",
+    ),
+    # minimizing by comparison, by size, by a rhetorical tag
+    ("At least I didn't forget the whole day.", C.MINIMIZING, "At least I didn't"),
+    ("It was ten minutes, hardly a crime.", C.MINIMIZING, "hardly a crime"),
+    ("It was an offhand remark.", C.MINIMIZING, "offhand remark"),
+    ("There are people with bigger problems.", C.MINIMIZING, "people with bigger problems"),
+    ("It's a blip.", C.MINIMIZING, "blip"),
+    ("Half an hour isn't that late though, is it?", C.MINIMIZING, "is it?"),
+    # intent over impact
+    (
+        "I didn't do it on purpose, so you can't hold it against me.",
+        C.INTENT_OVER_IMPACT,
+        "on purpose",
+    ),
+    ("Sorry, I honestly thought I was being helpful.", C.INTENT_OVER_IMPACT, "being helpful"),
+    ("I didn't want to upset you before your exam.", C.INTENT_OVER_IMPACT, "didn't want to upset"),
+    # overpromising: a totalising promise
+    ("I'll do better, always, from this moment.", C.OVERPROMISING, "always"),
+    (
+        "I'll take all the bills, all the chores and all the driving.",
+        C.OVERPROMISING,
+        "all the bills",
+    ),
+    # conditional with a contraction
+    ("If I've done anything wrong, sorry.", C.CONDITIONAL, "If I've done anything"),
 ]
 
 # Honest apologies, partial apologies, empathy, restatements and realistic commitments.
@@ -406,6 +523,30 @@ MUST_PASS: list[str] = [
     "I'm sorry I let my sister decide our plans instead of asking you.",
     "I know I can't change it now. I'm sorry I missed your graduation.",
     "I regret not calling you back. You were waiting for me.",
+    # restatements, owned explanations and empathy beside the new structural rules
+    "I'm sorry I snapped. You're always so patient with me and I wasn't with you.",
+    "I'm sorry. I know you tend to go quiet when you're hurt, and I should have noticed.",
+    "I'm sorry about the party. Your friends made an effort and I didn't either.",
+    "I'm sorry I panicked and lied. That's on me.",
+    "I'm sorry I forgot. What can I do to make it right?",
+    "I'm sorry. How did it feel when I left?",
+    "I'm sorry I was late. Can we talk about what would help next time?",
+    "I'm sorry I yelled. I'd like to talk again if you're up for it.",
+    "Sorry I didn't call. Anyway, I want to hear how your day went first.",
+    "I'm sorry the dinner was ruined by my mood.",
+    "I'm sorry. I'll try to do better, though I won't always get it right.",
+    "I'm sorry I forgot our anniversary. I wish you'd never had to remind me.",
+    "I was exhausted when I said it, and I'm not saying that to excuse it. I'm sorry.",
+    "I was stressed, but that's mine to deal with, not yours. I'm sorry I was short.",
+    "I hid it because I knew you'd be angry, and that made it worse. I'm sorry.",
+    "I meant it kindly. It landed as criticism, and you're the one who felt it. I'm sorry.",
+    "I thought I was protecting you, but keeping it quiet took away your say. I'm sorry.",
+    "I'm sorry I brought up your dad. I know how much that hurts, and I used it against you.",
+    "I'm sorry. This is hard for me to say, but I was wrong to read your messages.",
+    "I'm sorry for being grumpy. I made the whole evening about my bad day.",
+    "You'd worked all day too, and I left the dishes for you. I'm sorry.",
+    "I'm sorry that happened to you at school. You didn't deserve it.",
+    "I'm sorry. I hope someday you can forgive me, and I'll wait as long as it takes.",
     # typographic apostrophes behave like straight ones
     "I\u2019m sorry I didn\u2019t call. That\u2019s on me.",
 ]
@@ -530,3 +671,18 @@ def test_patterns_are_compiled_once() -> None:
     assert load_rules(PATTERN_FILE) is load_rules(PATTERN_FILE)
     families = load_rules(PATTERN_FILE).families
     assert all(isinstance(p, re.Pattern) for f in families for p in f.patterns)
+
+
+def test_only_after_counts_a_match_only_after_an_apology() -> None:
+    # The same new topic is a hollow apology after "sorry", and ordinary talk without one.
+    after = check_apology("Sorry I was late. Right, the plumber comes at ten.")
+    assert any(
+        f.category == C.NO_OWNERSHIP.value and "Right" in f.span.text for f in after.findings
+    )
+    without = check_apology("I fixed the tap. Right, the plumber comes at ten.")
+    assert not any("Right" in f.span.text for f in without.findings)
+    # Only the previous sentence counts, not one further back.
+    far = check_apology(
+        "I'm sorry I was late. I should have left earlier. Right, the plumber comes at ten."
+    )
+    assert not any("Right" in f.span.text for f in far.findings)
