@@ -13,6 +13,14 @@ suicidal"), it overlaps a figure of speech ("this argument is killing me") or su
 sentence is about a film or a story. Its level comes from the rule, lowered to caution when the
 nearest time marker says it is over ("my ex hit me years ago"). The screen fails closed: any
 error gives ``urgent`` with a general help card, never an exception.
+
+Tier 2 (``tier2`` in the YAML, ``_second_tier`` here) is for phrasings no rule was written for:
+per sentence, a harm word from a category's lexicon with a frame (who does it to whom) in that
+sentence or the next, and for weaker words a second cue. It runs for a category only when tier 1
+found nothing urgent for it (it may raise a tier-1 caution, never lower anything), is gated by the
+same word index as the rules (or one compiled search when the index is off), and its matches go
+through the same negation, exclusion, frame and time checks, plus its own idioms (dropped) and
+past-and-over frames (caution). A threat aimed at the partner also counts as abuse.
 """
 
 from __future__ import annotations
@@ -230,6 +238,34 @@ class _TimeSpec(BaseModel):
     former_partner: str
 
 
+class _FamilySpec(BaseModel):
+    """A tier-2 family: a harm word plus a frame (and perhaps a cue) near it (see the YAML)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    category: CrisisCategory
+    harm: str
+    frame: str | None = None
+    cue: str | None = None
+    window: int = Field(default=1, ge=0, le=2)
+    also: list[CrisisCategory] = []
+    # ``also`` is added only when this matches the harm match itself (none: always).
+    also_if: str | None = None
+    # Add abuse when the harm match names the partner as the target ("hurt her").
+    partner_also: bool = False
+    comment: str
+
+
+class _Tier2Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lexicon: dict[str, str] = {}
+    idioms: list[str]
+    over: list[str]
+    families: list[_FamilySpec] = Field(min_length=1)
+
+
 class _PatternFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -241,6 +277,32 @@ class _PatternFile(BaseModel):
     frames: list[str]
     negation: _NegationSpec
     time: _TimeSpec
+    tier2: _Tier2Spec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    spec: _FamilySpec
+    # What ``_Text.level`` reads: the family as an urgent rule of its category.
+    rule: _RuleSpec
+    harm: re.Pattern[str]
+    frame: re.Pattern[str] | None
+    cue: re.Pattern[str] | None
+    also_if: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier2:
+    families: tuple[_Family, ...]
+    # The guard (see ``_Rule``) of each family's harm words, in order.
+    guards: tuple[_Guard, ...]
+    # One search for the bits of words every harm match holds (read off the patterns, so it
+    # cannot skip a text a family would match): a text without any skips tier 2.
+    prefilter: re.Pattern[str]
+    idioms: re.Pattern[str]
+    over: re.Pattern[str]
+    partner_target: re.Pattern[str]
+    third_party: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +337,7 @@ class _Rules:
     carries_back: re.Pattern[str]
     former_partner: re.Pattern[str]
     words: _Words = field(default_factory=lambda: _Words())
+    tier2: _Tier2 | None = None
     # Guards (see ``_Rule``) of the exclusions, in order, and of the frame and time patterns.
     exclusion_guards: tuple[_Guard, ...] = ()
     frames_guard: _Guard = None
@@ -581,7 +644,9 @@ def _rules() -> _Rules:
         .read_text(encoding="utf-8")
     )
     spec = _PatternFile.model_validate(raw)
-    lexicon = _resolve_lexicon(spec.lexicon)
+    lexicon = _resolve_lexicon(
+        {**spec.lexicon, **(spec.tier2.lexicon if spec.tier2 is not None else {})}
+    )
     words = _Words()
     rules = []
     for rule in spec.rules:
@@ -635,6 +700,86 @@ def _rules() -> _Rules:
         past_guard=_guard(past, words),
         present_guard=_guard(present, words),
         carries_back_guard=_guard(carries_back, words),
+        tier2=_tier2(spec.tier2, lexicon, words) if spec.tier2 is not None else None,
+    )
+
+
+def _needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Bits of words one of which every match of ``pattern`` holds (``None``: unknown).
+
+    Read off the parsed pattern as for the guards (see the prefilter notes above): for each way
+    the pattern can match, the best set of needles it must contain one of; their union.
+    """
+    if _sre_parser is None:  # pragma: no cover
+        return None
+    try:
+        needles: set[str] = set()
+        for items in _alternatives(_sre_parser.parse(pattern.pattern, pattern.flags)):
+            shape = _shape_of_sequence(items)
+            candidates = list(shape.needs)
+            if shape.exact is not None and "" not in shape.exact:
+                candidates.append(shape.exact)
+            sets: list[frozenset[str]] = [
+                w for w in (_as_words(c) for c in candidates) if w is not None
+            ]
+            if not sets:
+                return None
+            best: frozenset[str] = max(sets, key=_score)
+            needles |= best
+    except Exception:  # pragma: no cover - an unexpected parse tree only costs speed
+        return None
+    return frozenset(needles)
+
+
+def _tier2(spec: _Tier2Spec, lexicon: dict[str, str], words: _Words) -> _Tier2:
+    families = []
+    for family in spec.families:
+        if family.category is CrisisCategory.STUCK:
+            raise PatternError(f"tier-2 family {family.id}: stuck is not a danger")
+        families.append(
+            _Family(
+                family,
+                _RuleSpec(
+                    id=family.id,
+                    category=family.category,
+                    level=CrisisLevel.URGENT,
+                    pattern=family.harm,
+                    comment=family.comment,
+                ),
+                compile_pattern(family.harm, lexicon),
+                compile_pattern(family.frame, lexicon) if family.frame else None,
+                compile_pattern(family.cue, lexicon) if family.cue else None,
+                compile_pattern(family.also_if, lexicon) if family.also_if else None,
+            )
+        )
+    guards = tuple(_guard(family.harm, words) for family in families)
+    harms = [family.harm for family in families]
+    # The gate: a text holds the needles of some family's harm words (the word index), or, when
+    # the index is off, the one compiled search below finds one of their needles.
+    needles: set[str] = set()
+    for harm in harms:
+        found = _needles(harm)
+        if found is None:  # nothing known: the prefilter is the harm words themselves
+            needles.clear()
+            break
+        needles |= found
+    prefilter = (
+        re.compile("|".join(sorted(map(re.escape, needles), key=len, reverse=True)), re.I)
+        if needles
+        else _any_of((family.harm for family in spec.families), lexicon)
+    )
+    return _Tier2(
+        families=tuple(families),
+        guards=guards,
+        prefilter=prefilter,
+        idioms=_any_of(spec.idioms, lexicon),
+        over=_any_of(spec.over, lexicon),
+        partner_target=compile_pattern(
+            r"\b(?:her|him|she|my (?:%partner_noun_strict%|ex)"
+            r"|his (?:face|neck|throat|head|arm|wrist|hair))\b",
+            lexicon,
+        ),
+        third_party=compile_pattern("%tier_third%", lexicon),
     )
 
 
@@ -827,7 +972,13 @@ def _find(text: str) -> list[_Found]:
             for match in rule.regex.finditer(normalised, start, end):
                 if match.end() > match.start() and _near(rule, normalised, spans, index):
                     candidates.append((rule, match.start(), match.end()))
-    if not candidates:
+    tier2 = rules.tier2
+    second = tier2 is not None and (
+        any(_meets(guard, present) for guard in tier2.guards)
+        if fast
+        else tier2.prefilter.search(normalised) is not None
+    )
+    if not candidates and not second:
         return []
     view = _Text(normalised, rules, spans, starts, masks, present)
     found = []
@@ -838,7 +989,93 @@ def _find(text: str) -> list[_Found]:
         level = view.level(spec, start, end)
         found.append(_Found(spec.category, level, start, end))
         found.extend(_Found(extra, level, start, end) for extra in spec.also)
+    if second and tier2 is not None:
+        found.extend(_second_tier(tier2, view, spans, found))
     return _one_per_stretch(found)
+
+
+def _second_tier(
+    tier2: _Tier2, view: _Text, spans: list[tuple[int, int]], found: list[_Found]
+) -> list[_Found]:
+    """Tier 2 (see ``tier2`` in the YAML): a harm word with a frame near it, for each category
+    tier 1 found nothing urgent for. Its matches pass the same negation, exclusion, frame and
+    time checks as tier 1's; idioms drop them, and a past-and-over frame makes them caution."""
+    urgent = {f.category for f in found if f.level is CrisisLevel.URGENT}
+    text = view.text
+    idioms: list[tuple[int, int]] | None = None
+    extra: list[_Found] = []
+    for family, guard in zip(tier2.families, tier2.guards, strict=True):
+        spec = family.spec
+        guard = _alive(guard, view.present)
+        if guard is not None and not guard[1]:
+            continue
+        # A threat whose target is the partner also counts as abuse, even when tier 1 already
+        # found the threat: then only the abuse is added.
+        abuse_only = spec.category in urgent
+        if abuse_only and not (spec.partner_also and CrisisCategory.ABUSE not in urgent):
+            continue
+        for index, match in _per_sentence(family.harm, text, spans, view.masks, guard):
+            start, end = match.span()
+            if end <= start:
+                continue
+            window_start = spans[index][0]
+            window_end = spans[min(len(spans) - 1, index + spec.window)][1]
+            if family.frame is not None and not family.frame.search(text, window_start, window_end):
+                continue
+            # The second cue may also be in the sentence before ("He'll pay. I know his routine.").
+            cue_start = spans[max(0, index - 1)][0]
+            if family.cue is not None and not family.cue.search(text, cue_start, window_end):
+                continue
+            if idioms is None:
+                idioms = [m.span() for m in tier2.idioms.finditer(text)]
+            if any(s < end and start < e for s, e in idioms):
+                continue
+            if (
+                view.excluded(spec.category, start, end)
+                or view.negated(start)
+                or view.framed(start)
+            ):
+                continue
+            level = view.level(family.rule, start, end)
+            if level is CrisisLevel.URGENT and _over(tier2, view, spans, index, start, end):
+                level = CrisisLevel.CAUTION
+            if not abuse_only:
+                extra.append(_Found(spec.category, level, start, end))
+                if spec.also and (family.also_if is None or family.also_if.search(match.group())):
+                    extra.extend(_Found(c, level, start, end) for c in spec.also)
+            if (
+                spec.partner_also
+                and tier2.partner_target.search(text, *spans[index])
+                and not tier2.third_party.search(text)
+            ):
+                extra.append(_Found(CrisisCategory.ABUSE, level, start, end))
+    return extra
+
+
+def _per_sentence(
+    regex: re.Pattern[str],
+    text: str,
+    spans: list[tuple[int, int]],
+    masks: list[int],
+    guard: _Guard,
+) -> Iterable[tuple[int, re.Match[str]]]:
+    """Matches of ``regex`` sentence by sentence, skipping sentences that miss its guard."""
+    for index, (start, end) in enumerate(spans):
+        if _meets(guard, masks[index]):
+            for match in regex.finditer(text, start, end):
+                yield index, match
+
+
+def _over(
+    tier2: _Tier2, view: _Text, spans: list[tuple[int, int]], index: int, start: int, end: int
+) -> bool:
+    """A past-and-over frame in the match's sentence or the next two, and no present marker
+    in its own sentence closer to it than a past one (``_Text.level`` already said urgent)."""
+    last = spans[min(len(spans) - 1, index + 2)][1]
+    if tier2.over.search(view.text, spans[index][0], last) is None:
+        return False
+    _, present = view._time_markers(index)
+    return not present
 
 
 def _holding(needs: list[str], lowered: str, starts: list[int], count: int) -> Iterable[int]:

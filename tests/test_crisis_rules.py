@@ -144,6 +144,45 @@ MATCHES = [
     ("we've had the same row about money for years", N, ST),
     ("I freeze every time we try to talk", N, ST),
     ("it always gets heated so we drop it", N, ST),
+    # tier 2 (the `tier2:` section): a harm word with a frame, and for weak words a second cue
+    # self-harm: ending, burden, means with a cue, goodbyes with a cue of not coming back
+    ("nobody would even notice if I disappeared for good", U, SH),
+    ("honestly I won't be a burden to anyone much longer", U, SH),
+    ("I can't see myself being around by Christmas", U, SH),
+    ("the tablets are counted out on the bathroom shelf and I haven't told anyone", U, SH),
+    ("I keep sitting on the edge of the station roof longer than I should", U, SH),
+    ("I've been burning myself with a lighter again", U, SH),
+    ("I left notes for my parents in the drawer, they'll find them when they need to", U, SH),
+    ("I gave the cat to my neighbour today. I told her it's just for a while. It isn't.", U, SH),
+    ("my 15 year old says she's been cutting her legs", U, SH),
+    ("my 15 year old says she's been cutting her legs", U, CH),
+    ("I had a plan and a date years ago, I'm in a much better place now", C, SH),
+    # abuse: the partner's hands, weapons as warnings, control, following, threats
+    ("she had her hands around my throat for a second last night", U, AB),
+    ("my boyfriend dragged me across the floor", U, AB),
+    ("he grabbed me by my wrist so hard it left marks", U, AB),
+    ("He showed me the knife in the drawer and said just so you know", U, AB),
+    ("when he's drunk I put a chair against the door", U, AB),
+    ("I have to send her my location every hour", U, AB),
+    ("he hid my car keys so I couldn't leave", U, AB),
+    ("he keeps turning up outside my work and somehow he knows my new address", U, AB),
+    ("he said he'll make sure I never see our kids again", U, AB),
+    ("he said he'll make sure I never see our kids again", U, CH),
+    ("my ex turned up at my flat drunk and threatening, years ago, he's out of my life now", C, AB),
+    # threats to others: intent, means with a cue; a partner as the target also gets abuse
+    ("I'm bringing the bat next time he comes round", U, TH),
+    ("I carry a knife now in case he comes round", U, TH),
+    ("I know her routine now. She'll regret this.", U, TH),
+    ("I keep thinking about putting a pillow over his face", U, TH),
+    ("I keep thinking about putting a pillow over his face", U, AB),
+    ("I slapped her and I'd do it again, harder", U, AB),
+    ("I used to throw things at my wife when I was drinking, years ago", C, TH),
+    # child safety: left alone with an adult away, secrets, guns, care
+    ("the kids were on their own all night while she went out", U, CH),
+    ("the baby rolled off the sofa twice because he leaves her there", U, CH),
+    ("her boyfriend tells my little girl it's their special secret", U, CH),
+    ("he keeps a loaded gun in our son's bedroom", U, CH),
+    ("my dad drove us home drunk when I was little", C, CH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
@@ -212,6 +251,32 @@ NO_DANGER = [
     "I'd murder a pizza right now",
     "beat the eggs, then whip the cream",
     "I'm not allowed to use my phone at work",
+    # tier 2: the same words in everyday use, or without the second cue
+    "My phone died and he thought I was ignoring him.",
+    "I'm dead on my feet after that shift",
+    "We absolutely killed it at the pub quiz",
+    "This heat is killing me",
+    "I'd kill for a coffee right now",
+    "He shot down my idea in front of his mum",
+    "We left early to beat the traffic",
+    "He grabbed my arm to stop me falling off the kerb",
+    "She showed me the knife she bought for the kitchen",
+    "He turned up at my work with flowers",
+    "I carry a knife for fishing",
+    "I know his routine, he's very predictable",
+    "I have to ask him if I can borrow the car because it's his",
+    "The kids were on their own for five minutes while I went to the loo",
+    "Our son fell off the bed last night but he's fine",
+    "We had a secret Santa at work",
+    "I bought a rope for the washing line",
+    "We took the dog to the vet this morning",
+    "I wrote a letter to my husband about how I feel",
+    "She hurt me when she said that",
+    "I don't see myself being around here in ten years, I want to move to Spain",
+    "He went ballistic about the parking ticket",
+    "That comment was a real kick in the teeth",
+    "I'm not going to hurt her, I just need her to stop reading my messages",
+    "In my novel the heroine leaves goodbye letters for her kids",
 ]
 
 
@@ -432,6 +497,25 @@ def test_empty_text_is_fine() -> None:
 
 
 # ------------------------------------------------------------------------------------ the data file
+
+
+def test_second_tier_compiles_and_its_gate_holds_every_match() -> None:
+    tier2 = crisis._rules().tier2
+    assert tier2 is not None and len(tier2.families) >= 10
+    assert {f.spec.category for f in tier2.families} >= set(crisis._PRIORITY) - {ST}
+    for text, _, _ in MATCHES:
+        normal = normalise(text)
+        if any(family.harm.search(normal) for family in tier2.families):
+            assert tier2.prefilter.search(normal), text
+
+
+def test_second_tier_never_lowers_or_replaces_tier_one() -> None:
+    # Tier 1 finds it urgent; tier 2 adds nothing that lowers it.
+    assert (
+        _check("I want to kill myself, I've sorted it, I won't be a problem much longer").level is U
+    )
+    # Tier 1's negation and exclusions apply to tier 2 as well.
+    assert _check("I'm not going to disappear for good, I promise").level is N
 
 
 def test_every_rule_compiles_and_every_match_row_passes_its_rules_quick_check() -> None:
