@@ -28,11 +28,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from guardrails._cache import cached_build
 from guardrails.findings import CheckResult, Finding, Span, Verdict
 
 _FLAGS = re.IGNORECASE
@@ -403,7 +405,14 @@ def _guard_all(patterns: Iterable[re.Pattern[str]], needles: _Needles) -> tuple[
 
 @cache
 def load_rules(filename: str) -> Rules:
-    """Load and compile ``guardrails/data/<filename>`` once per process."""
+    """Load and compile ``guardrails/data/<filename>`` once per process (from the disk cache
+    when an earlier process built the same rules)."""
+    here = Path(__file__).resolve().parent
+    sources = (here / "data" / filename, Path(__file__).resolve())
+    return cached_build(filename.removesuffix(".yaml"), sources, lambda: _build_rules(filename))
+
+
+def _build_rules(filename: str) -> Rules:
     raw: Any = yaml.safe_load(
         resources.files("guardrails").joinpath("data", filename).read_text(encoding="utf-8")
     )

@@ -34,11 +34,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from guardrails._cache import cached_build
 from guardrails._patterns import PatternError, compile_pattern, normalise, split_sentences
 from guardrails.routes import (
     INTERNATIONAL,
@@ -637,7 +639,18 @@ def _any_of(sources: Iterable[str], lexicon: dict[str, str]) -> re.Pattern[str]:
 
 @cache
 def _rules() -> _Rules:
-    """Load and compile ``data/crisis_patterns.yaml`` once per process."""
+    """Load and compile ``data/crisis_patterns.yaml`` once per process (from the disk cache
+    when an earlier process built the same rules)."""
+    here = Path(__file__).resolve().parent
+    sources = (
+        here / "data" / "crisis_patterns.yaml",
+        Path(__file__).resolve(),
+        here / "_patterns.py",
+    )
+    return cached_build("crisis", sources, _build_rules)
+
+
+def _build_rules() -> _Rules:
     raw: Any = yaml.safe_load(
         resources.files("guardrails")
         .joinpath("data", "crisis_patterns.yaml")
