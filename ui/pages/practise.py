@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assistant.errors import InputError
-from assistant.practice import PracticeFeedback, practice_feedback
+from assistant.practice import practice_feedback
 from assistant.scenarios import list_scenarios
 from assistant.storage import repo
 from assistant.text_input import check_text
@@ -13,10 +13,9 @@ from assistant.textfmt import as_plain_markdown as plain
 from ui.common import (
     db,
     help_link,
-    highlighted,
     settings,
     show_crisis_stop,
-    show_findings,
+    show_feedback,
     text_key,
 )
 
@@ -48,27 +47,6 @@ def _description() -> tuple[str, str | None]:
         help=f"Up to {settings().max_chars:,} characters.",
     )
     return text, None
-
-
-def _show(feedback: PracticeFeedback, draft: str) -> None:
-    if feedback.passed:
-        st.success(feedback.summary)
-    else:
-        st.info(feedback.summary)
-    for item in feedback.items:
-        mark, state = (
-            (":material/check_circle:", "done")
-            if item.passed
-            else (":material/edit:", "to work on")
-        )
-        st.markdown(
-            f"{mark} **Step {item.step} · {plain(item.label)}** ({state}): {plain(item.message)}"
-        )
-    if feedback.findings:
-        st.markdown("**In your draft:**")
-        with st.container(border=True):
-            st.markdown(highlighted(draft, feedback.findings))
-        show_findings(feedback.findings)
 
 
 def _history(group: str) -> None:
@@ -137,5 +115,5 @@ if st.button("Get feedback", type="primary"):
 saved = st.session_state.get(FEEDBACK)
 if saved is not None:
     feedback, shown_draft, group = saved
-    _show(feedback, shown_draft)
+    show_feedback(feedback, shown_draft)
     _history(group)
