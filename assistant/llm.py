@@ -84,6 +84,10 @@ def resolve_model(settings: Settings) -> tuple[str, dict[str, Any]]:
     return name, ({"api_base": settings.api_base} if settings.api_base else {})
 
 
+LOCAL_TIMEOUT_S = 120.0
+LOCAL_MAX_TOKENS = 512
+
+
 def _resolve_local(settings: Settings) -> tuple[str, dict[str, Any]]:
     """The bundled small model, served in-process behind an OpenAI-compatible endpoint (see
     ``assistant/local_model.py``): one more litellm model string (``openai/<name>``) with that
@@ -93,7 +97,14 @@ def _resolve_local(settings: Settings) -> tuple[str, dict[str, Any]]:
     from assistant import local_model  # imports neither xllamacpp nor the model until used
 
     model, api_base = local_model.local_endpoint(settings.api_base)
-    return model, {"api_base": api_base, "api_key": local_model.local_api_key(settings.api_base)}
+    return model, {
+        "api_base": api_base,
+        "api_key": local_model.local_api_key(settings.api_base),
+        # A 135M model on two cores writes ~20 tokens a second: give it time, and cut the
+        # loops small models fall into well before the server's own cap.
+        "timeout": max(settings.timeout_s, LOCAL_TIMEOUT_S),
+        "max_tokens": LOCAL_MAX_TOKENS,
+    }
 
 
 def _is_replay_miss(exc: BaseException) -> bool:
