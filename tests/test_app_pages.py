@@ -7,7 +7,10 @@ unless a test picks a model, and a model is always litellm's own ``mock_response
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -453,3 +456,25 @@ def test_peoples_words_render_as_text_not_markup() -> None:
     assert "I &lt;3 you" in draft
     assert "<b>" not in raw_markdown(at)
     assert "<3" not in raw_markdown(at)
+
+
+def test_the_app_never_imports_litellm_on_the_offline_engine(tmp_path: Path) -> None:
+    """Every page, and a reflection, in a fresh process: litellm stays unimported."""
+    pages = [PRACTISE, AGREEMENTS, PROGRESS, GET_HELP, SETTINGS]
+    script = f"""
+import sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({APP!r}, default_timeout=60).run()
+at.text_area(key="reflect_text").input("You forgot my birthday and I felt invisible.")
+at.button[0].click().run()
+for page in {pages!r}:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+print("litellm" in sys.modules)
+"""
+    env = {**os.environ, "HEARDWELL_DATA_DIR": str(tmp_path), "HEARDWELL_MODEL": "offline"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=240
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
