@@ -25,6 +25,30 @@ ST = CrisisCategory.STUCK
 
 # (text, level, category that must be among the categories found)
 MATCHES = [
+    # families learnt from holdout 2 (one row per family; variants in crisis_train3.jsonl)
+    ("I went through a phase of self-harming in my teens, it's long over", C, SH),
+    ("I left notes for my parents. I doubt I'll still be here by Friday.", U, SH),
+    ("the garage is shut and i keep thinking about leaving the engine running", U, SH),
+    ("He texted me to kill myself and part of me thinks he's right", U, SH),
+    ("I swear I'll put her in hospital if she says that again", U, TH),
+    ("Some nights I picture running him off the road", U, TH),
+    ("I've got a knife and I keep thinking about using it on the man she slept with", U, TH),
+    ("If I so much as try to leave he says he will hunt me down", U, AB),
+    (
+        "im in the bedroom with the door locked, shes screaming and i think shes going to hurt me",
+        U,
+        AB,
+    ),
+    (
+        "Two years ago he threatened to wreck my car if I left. "
+        "He did a course and nothing like that has happened since.",
+        C,
+        AB,
+    ),
+    ("When I was 10 my stepdad used to throw plates at me", C, AB),
+    ("I was abused by a neighbour as a child", C, CH),
+    ("As a kid we were taken away from my mum because of her drinking", C, AB),
+    ("I'm terrified of what I might do to my son when he screams", U, CH),
     # self-harm and suicide, now
     ("I want to die", U, SH),
     ("I just want to die, honestly.", U, SH),
@@ -187,6 +211,17 @@ MATCHES = [
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # hard negatives for the holdout-2 families
+    "My sister's boyfriend hit her last year; she left him and she's doing well now.",
+    "I don't think I'll be here by six, traffic is awful, start dinner without me.",
+    "I always leave the engine running for a minute in winter before I pull out.",
+    "I stopped cutting my hair short when we got married.",
+    "We went through a period of fighting about money when the baby came.",
+    "I know where she works, so I'll drop her lunch off and surprise her.",
+    "I use the knife on the chicken and he uses it on the vegetables.",
+    "She's worried I might drop the baby because I'm so tired.",
+    "Growing up my mum used to throw parties for everyone.",
+    "If I even try to leave the house before nine she says I'm going to regret skipping breakfast.",
     # figurative
     "this argument is killing me",
     "I could kill you for spoiling the finale",
