@@ -7,6 +7,7 @@ Everything here formats the dict from :meth:`evals.runner.EvalRun.to_dict`; noth
 from __future__ import annotations
 
 import html
+import re
 import json
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,9 @@ def svg_chart(report: dict[str, Any], set_name: str = "reflections") -> str:
     return "".join(parts)
 
 
+_SEPARATOR = re.compile(r"\|(?:\s*:?-+:?\s*\|)+")
+
+
 def _md_table_to_html(lines: list[str]) -> str:
     """The Markdown tables and text above, as plain HTML (tables, paragraphs, details)."""
     out: list[str] = []
@@ -252,6 +256,8 @@ def _md_table_to_html(lines: list[str]) -> str:
 
     for line in lines:
         if line.startswith("|"):
+            if _SEPARATOR.fullmatch(line.strip()):
+                continue
             cells = [
                 html.escape(c.strip().replace("\\|", "|")) for c in line.strip("|").split(" | ")
             ]
