@@ -7,8 +7,8 @@ Everything here formats the dict from :meth:`evals.runner.EvalRun.to_dict`; noth
 from __future__ import annotations
 
 import html
-import re
 import json
+import re
 from pathlib import Path
 from typing import Any
 
