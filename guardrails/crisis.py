@@ -268,6 +268,34 @@ class _Tier2Spec(BaseModel):
     families: list[_FamilySpec] = Field(min_length=1)
 
 
+class _Tier3Group(BaseModel):
+    """A tier-3 danger group: broad danger stems of one category and who they must be about."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    category: CrisisCategory
+    danger: str
+    # Who the danger must be about (the writer, a person, a child), in the match's sentence or
+    # the ``window`` sentences after it; none: the danger words name their own target.
+    anchor: str | None = None
+    window: int = Field(default=0, ge=0, le=1)
+    # When set, the last person named before the match in its sentence (``persons`` in the
+    # tier3 section) must be the writer: "my friend told me she's been suicidal" is not.
+    writer_subject: bool = False
+    comment: str
+
+
+class _Tier3Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lexicon: dict[str, str] = {}
+    idioms: list[str]
+    persons: str
+    writer: str
+    groups: list[_Tier3Group] = Field(min_length=1)
+
+
 class _PatternFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -280,6 +308,7 @@ class _PatternFile(BaseModel):
     negation: _NegationSpec
     time: _TimeSpec
     tier2: _Tier2Spec | None = None
+    tier3: _Tier3Spec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +334,27 @@ class _Tier2:
     over: re.Pattern[str]
     partner_target: re.Pattern[str]
     third_party: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    spec: _Tier3Group
+    # What ``_Text.level`` reads: the group as an urgent rule of its category.
+    rule: _RuleSpec
+    danger: re.Pattern[str]
+    anchor: re.Pattern[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Tier3:
+    groups: tuple[_Group, ...]
+    # The guard (see ``_Rule``) of each group's danger words: the word-index gate.
+    guards: tuple[_Guard, ...]
+    prefilter: re.Pattern[str]
+    # Tier 3's own everyday figures of speech, beside tier 2's idioms.
+    idioms: re.Pattern[str]
+    persons: re.Pattern[str]
+    writer: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +390,7 @@ class _Rules:
     former_partner: re.Pattern[str]
     words: _Words = field(default_factory=lambda: _Words())
     tier2: _Tier2 | None = None
+    tier3: _Tier3 | None = None
     # Guards (see ``_Rule``) of the exclusions, in order, and of the frame and time patterns.
     exclusion_guards: tuple[_Guard, ...] = ()
     frames_guard: _Guard = None
@@ -658,7 +709,11 @@ def _build_rules() -> _Rules:
     )
     spec = _PatternFile.model_validate(raw)
     lexicon = _resolve_lexicon(
-        {**spec.lexicon, **(spec.tier2.lexicon if spec.tier2 is not None else {})}
+        {
+            **spec.lexicon,
+            **(spec.tier2.lexicon if spec.tier2 is not None else {}),
+            **(spec.tier3.lexicon if spec.tier3 is not None else {}),
+        }
     )
     words = _Words()
     rules = []
@@ -714,6 +769,7 @@ def _build_rules() -> _Rules:
         present_guard=_guard(present, words),
         carries_back_guard=_guard(carries_back, words),
         tier2=_tier2(spec.tier2, lexicon, words) if spec.tier2 is not None else None,
+        tier3=_tier3(spec.tier3, lexicon, words) if spec.tier3 is not None else None,
     )
 
 
@@ -793,6 +849,47 @@ def _tier2(spec: _Tier2Spec, lexicon: dict[str, str], words: _Words) -> _Tier2:
             lexicon,
         ),
         third_party=compile_pattern("%tier_third%", lexicon),
+    )
+
+
+def _tier3(spec: _Tier3Spec, lexicon: dict[str, str], words: _Words) -> _Tier3:
+    groups = []
+    for group in spec.groups:
+        if group.category is CrisisCategory.STUCK:
+            raise PatternError(f"tier-3 group {group.id}: stuck is not a danger")
+        groups.append(
+            _Group(
+                group,
+                _RuleSpec(
+                    id=group.id,
+                    category=group.category,
+                    level=CrisisLevel.URGENT,
+                    pattern=group.danger,
+                    comment=group.comment,
+                ),
+                compile_pattern(group.danger, lexicon),
+                compile_pattern(group.anchor, lexicon) if group.anchor else None,
+            )
+        )
+    needles: set[str] = set()
+    for built in groups:
+        found = _needles(built.danger)
+        if found is None:
+            needles.clear()
+            break
+        needles |= found
+    prefilter = (
+        re.compile("|".join(sorted(map(re.escape, needles), key=len, reverse=True)), re.I)
+        if needles
+        else _any_of((group.danger for group in spec.groups), lexicon)
+    )
+    return _Tier3(
+        groups=tuple(groups),
+        guards=tuple(_guard(group.danger, words) for group in groups),
+        prefilter=prefilter,
+        idioms=_any_of(spec.idioms, lexicon),
+        persons=compile_pattern(spec.persons, lexicon),
+        writer=compile_pattern(spec.writer, lexicon),
     )
 
 
@@ -991,7 +1088,13 @@ def _find(text: str) -> list[_Found]:
         if fast
         else tier2.prefilter.search(normalised) is not None
     )
-    if not candidates and not second:
+    tier3 = rules.tier3
+    third = tier3 is not None and (
+        any(_meets(guard, present) for guard in tier3.guards)
+        if fast
+        else tier3.prefilter.search(normalised) is not None
+    )
+    if not candidates and not second and not third:
         return []
     view = _Text(normalised, rules, spans, starts, masks, present)
     found = []
@@ -1004,7 +1107,63 @@ def _find(text: str) -> list[_Found]:
         found.extend(_Found(extra, level, start, end) for extra in spec.also)
     if second and tier2 is not None:
         found.extend(_second_tier(tier2, view, spans, found))
+    if third and tier3 is not None:
+        found.extend(_third_tier(tier3, tier2, view, spans, found))
     return _one_per_stretch(found)
+
+
+def _third_tier(
+    tier3: _Tier3,
+    tier2: _Tier2 | None,
+    view: _Text,
+    spans: list[tuple[int, int]],
+    found: list[_Found],
+) -> list[_Found]:
+    """Tier 3 (see ``tier3`` in the YAML), the safety net for wording no rule was written for:
+    a broad danger word about the right person, in a sentence where tiers 1 and 2 found
+    nothing of its category. Its matches pass the same negation, exclusion, frame and time
+    checks as the other tiers', and tier 2's and its own idioms; past-and-over means caution."""
+    text = view.text
+    done = {(f.category, view.sentence_index(f.start)) for f in found}
+    idioms: list[tuple[int, int]] | None = None
+    extra: list[_Found] = []
+    for group, guard in zip(tier3.groups, tier3.guards, strict=True):
+        spec = group.spec
+        guard = _alive(guard, view.present)
+        if guard is not None and not guard[1]:
+            continue
+        for index, match in _per_sentence(group.danger, text, spans, view.masks, guard):
+            start, end = match.span()
+            if end <= start or (spec.category, index) in done:
+                continue
+            window_end = spans[min(len(spans) - 1, index + spec.window)][1]
+            if group.anchor is not None and not group.anchor.search(
+                text, spans[index][0], window_end
+            ):
+                continue
+            if spec.writer_subject and not _by_writer(tier3, text, spans[index][0], start, end):
+                continue
+            if idioms is None:
+                idioms = [m.span() for m in tier3.idioms.finditer(text)]
+                if tier2 is not None:
+                    idioms += [m.span() for m in tier2.idioms.finditer(text)]
+            if any(s < end and start < e for s, e in idioms):
+                continue
+            if (
+                view.excluded(spec.category, start, end)
+                or view.negated(start)
+                or view.framed(start)
+            ):
+                continue
+            level = view.level(group.rule, start, end)
+            if (
+                level is CrisisLevel.URGENT
+                and tier2 is not None
+                and _over(tier2, view, spans, index, start, end)
+            ):
+                level = CrisisLevel.CAUTION
+            extra.append(_Found(spec.category, level, start, end))
+    return extra
 
 
 def _second_tier(
@@ -1063,6 +1222,16 @@ def _second_tier(
             ):
                 extra.append(_Found(CrisisCategory.ABUSE, level, start, end))
     return extra
+
+
+def _by_writer(tier3: _Tier3, text: str, sentence_start: int, start: int, end: int) -> bool:
+    """Whether the match names the writer, or the last person named before it is the writer."""
+    if tier3.writer.search(text, start, end):
+        return True
+    last = None
+    for person in tier3.persons.finditer(text, max(sentence_start, start - 120), start):
+        last = person
+    return last is not None and tier3.writer.fullmatch(last.group()) is not None
 
 
 def _per_sentence(
