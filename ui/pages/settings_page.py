@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from assistant.config import LOCAL, OFFLINE, get_settings
+from assistant.config import LOCAL, OFFLINE
 from assistant.storage import repo
 from assistant.storage.export import export_json, export_markdown
 from assistant.textfmt import as_plain_markdown as plain
@@ -51,12 +51,12 @@ st.caption(
 st.subheader("Your data")
 url = db_url()
 if url.startswith("sqlite:///"):
-    st.markdown(f"Stored only on this computer, in `{plain(url.removeprefix('sqlite:///'))}`.")
+    st.markdown("Stored only on this computer, in this file:")
+    st.code(url.removeprefix("sqlite:///"), language=None)
 else:
     st.markdown("Stored in the database this app was configured with (HEARDWELL_DATABASE_URL).")
 st.caption(
-    f"Default folder: `{plain(str(get_settings().data_dir))}` (set HEARDWELL_DATA_DIR to move it). "
-    "No telemetry: nothing is reported anywhere."
+    "Set HEARDWELL_DATA_DIR to keep it somewhere else. No telemetry: nothing is reported anywhere."
 )
 with db() as session:
     as_json = export_json(session)
