@@ -7,35 +7,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"browser tests need the system Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
+from tests.browser._chromium import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    SHOTS,
+    WAIT_MS,
+    skip_without_chromium,
+)
+
+skip_without_chromium()
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1100, "height": 1400}
 PHONE = {"width": 390, "height": 844}
-WAIT_MS = 15_000
 
 DESCRIPTION_LABEL = "What happened, and how did it feel?"
 SISTER = (

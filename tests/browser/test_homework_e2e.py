@@ -14,29 +14,21 @@ from uuid import uuid4
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        f"browser tests need the system Chromium at {CHROMIUM} (apt-get install chromium)",
-        allow_module_level=True,
-    )
+from tests.browser._chromium import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    SHOTS,
+    WAIT_MS,
+    skip_without_chromium,
+)
+
+skip_without_chromium()
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1100, "height": 1400}
-WAIT_MS = 15_000
 PASSWORD = "lantern orchard pebble 42"
 SCENARIO = (
     "You promised to come to my sister's dinner and you cancelled an hour before. "
