@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from guardrails import classifier
 from guardrails._cache import cached_build
 from guardrails._patterns import PatternError, compile_pattern, normalise, split_sentences
 from guardrails.routes import (
@@ -1295,8 +1296,95 @@ def _one_per_stretch(found: list[_Found]) -> list[_Found]:
     return kept
 
 
+# ---------------------------------------------------------------------------------- second opinion
+#
+# After the rules: when they found nothing dangerous, a naive Bayes classifier (see
+# ``classifier.py``) reads each sentence and the whole text. A category whose score passes its
+# threshold in a unit that no figure of speech, support talk or fiction frame of that category
+# covers becomes urgent, with a span over that unit. It only ever raises: a result the rules set
+# to caution or urgent is never looked at, and nothing is removed.
+
+
+def _classifier_units(normalised: str) -> list[tuple[int, int]]:
+    """The sentences of the text (stripped of surrounding space), then the whole text when it
+    has more than one."""
+    units = [_strip(normalised, s.start, s.end) for s in split_sentences(normalised)]
+    units = [(s, e) for s, e in units if e > s]
+    if len(units) > 1:
+        units.append((units[0][0], units[-1][1]))
+    return units
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _unit_excluded(normalised: str, start: int, end: int) -> frozenset[CrisisCategory]:
+    """The categories a figurative, support or fiction exclusion of the rules covers in the
+    unit: a fiction frame covers them all."""
+    rules = _rules()
+    if rules.frames.search(normalised, start, end) is not None:
+        return frozenset(CrisisCategory)
+    covered: set[CrisisCategory] = set()
+    for regex, categories, context in rules.exclusions:
+        if categories <= covered:
+            continue
+        if context is not None and context.search(normalised) is None:
+            continue
+        if regex.search(normalised, start, end) is not None:
+            covered |= categories
+    return frozenset(covered)
+
+
+def _unit_scores(
+    model: classifier.Model, normalised: str, units: list[tuple[int, int]]
+) -> list[tuple[float, float, float, float]]:
+    """The classifier's log-odds per category for each unit of ``_classifier_units``."""
+    sentences = units[:-1] if len(units) > 1 else units  # the whole text: from its sentences
+    lowered = normalised.lower()
+    if len(lowered) != len(normalised):  # lower-casing moved offsets: slice first
+        words = [classifier.tokens(normalised[s:e]) for s, e in sentences]
+    else:
+        words = [classifier.lowered_tokens(lowered[s:e]) for s, e in sentences]
+    return model.score_sentences(words)
+
+
+def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
+    """Urgent findings from the classifier, when the rules found no danger (else none)."""
+    if any(f.category is not CrisisCategory.STUCK for f in found):
+        return []
+    model = classifier.model()
+    normalised = normalise(text)
+    units = _classifier_units(normalised)
+    if not units:
+        return []
+    scores = _unit_scores(model, normalised, units)
+    extra: list[_Found] = []
+    excluded: dict[int, frozenset[CrisisCategory]] = {}
+    for column, (name, threshold) in enumerate(
+        zip(model.categories, model.thresholds, strict=True)
+    ):
+        # Sentences first, best score first; the whole text last.
+        passing = [i for i, row in enumerate(scores) if row[column] > threshold]
+        passing.sort(key=lambda i: (i == len(units) - 1 and len(units) > 1, -scores[i][column]))
+        category = CrisisCategory(name)
+        for index in passing:
+            if index not in excluded:
+                excluded[index] = _unit_excluded(normalised, *units[index])
+            if category not in excluded[index]:
+                start, end = units[index]
+                extra.append(_Found(category, CrisisLevel.URGENT, start, end))
+                break
+    return extra
+
+
 def _screen(text: str, locale: str) -> CrisisResult:
     found = _find(text)
+    found = found + _second_opinion(text, found)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:
