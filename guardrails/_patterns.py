@@ -35,6 +35,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails._cache import cached_build
+from guardrails._regex_needs import Shape as _Shape
+from guardrails._regex_needs import as_words as _as_words
+from guardrails._regex_needs import score as _score
+from guardrails._regex_needs import shape_of_sequence
 from guardrails.findings import CheckResult, Finding, Span, Verdict
 
 _FLAGS = re.IGNORECASE
@@ -283,96 +287,9 @@ def _compile_all(sources: Iterable[str], lexicon: dict[str, str]) -> tuple[re.Pa
 # that set is small and known, and by ``needs``, sets of strings such that every match of the
 # part contains one string of each set. Zero-width parts (``\b``, ``^``, lookarounds) match "".
 
-_EMPTY: frozenset[str] = frozenset({""})
-
-
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    exact: frozenset[str] | None
-    needs: tuple[frozenset[str], ...]
-
-
-_UNKNOWN = _Shape(None, ())
-
-
-def _score(needles: frozenset[str]) -> tuple[int, int]:
-    # Longer needles are rarer; fewer alternatives are rarer still.
-    return min(5, min(map(len, needles))), -len(needles)
-
-
-def _best(shape: _Shape) -> frozenset[str] | None:
-    candidates = list(shape.needs)
-    if shape.exact is not None and "" not in shape.exact:
-        candidates.append(shape.exact)
-    return max(candidates, key=_score) if candidates else None
-
-
-def _shape_of_node(op: Any, arg: Any) -> _Shape:
-    name = str(op)
-    if name == "LITERAL":
-        char = chr(arg)
-        return _Shape(frozenset({char.lower()}), ()) if char.isascii() else _UNKNOWN
-    if name == "IN":
-        if len(arg) <= 4 and all(str(o) == "LITERAL" and chr(a).isascii() for o, a in arg):
-            return _Shape(frozenset(chr(a).lower() for _, a in arg), ())
-        return _UNKNOWN
-    if name in ("AT", "ASSERT_NOT"):
-        return _Shape(_EMPTY, ())
-    if name == "ASSERT":  # a lookaround: zero width, but what it looks for is in the text
-        best = _best(_shape_of_sequence(arg[1]))
-        return _Shape(_EMPTY, (best,) if best is not None else ())
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, high, items = arg
-        inner = _shape_of_sequence(items)
-        if low == 0 and high == 1 and inner.exact is not None:
-            return _Shape(inner.exact | _EMPTY, ())
-        best = _best(inner) if low >= 1 else None
-        return _Shape(None, (best,) if best is not None else ())
-    if name == "SUBPATTERN":
-        return _shape_of_sequence(arg[-1])
-    if name == "ATOMIC_GROUP":
-        return _shape_of_sequence(arg)
-    if name == "BRANCH":
-        shapes = [_shape_of_sequence(items) for items in arg[1]]
-        exact: frozenset[str] | None = None
-        if all(s.exact is not None for s in shapes):
-            union = frozenset().union(*(s.exact for s in shapes if s.exact is not None))
-            exact = union if len(union) <= _MAX_EXACT else None
-        bests = [_best(s) for s in shapes]
-        if any(b is None for b in bests):
-            return _Shape(exact, ())
-        return _Shape(exact, (frozenset().union(*(b for b in bests if b is not None)),))
-    return _UNKNOWN
-
 
 def _shape_of_sequence(items: Any) -> _Shape:
-    needs: list[frozenset[str]] = []
-    run = _EMPTY  # the exact strings of the parts since the last unknown one
-    exact = True
-    for op, arg in items:
-        shape = _shape_of_node(op, arg)
-        needs.extend(shape.needs)
-        if shape.exact is not None and len(run) * len(shape.exact) <= _MAX_EXACT:
-            run = frozenset(a + b for a in run for b in shape.exact)
-            continue
-        exact = False
-        needs.append(run)
-        run = shape.exact if shape.exact is not None else _EMPTY
-    needs.append(run)
-    return _Shape(run if exact else None, tuple(n for n in needs if "" not in n))
-
-
-def _as_words(needles: frozenset[str]) -> frozenset[str] | None:
-    """Each needle cut to its longest run of letters and digits, the only text the check sees."""
-    words = set()
-    for needle in needles:
-        pieces = _NOT_WORD.split(needle)
-        longest = max(pieces, key=len)
-        if len(longest) < _MIN_NEEDLE:
-            return None
-        words.add(longest)
-    # A needle that contains another needle of the set adds nothing.
-    return frozenset(w for w in words if not any(o != w and o in w for o in words))
+    return shape_of_sequence(items, lookbehind=True)
 
 
 def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
