@@ -16,37 +16,26 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from evals import guardrail_sets as _sets
+from evals.guardrail_sets import AgreementCategoryName as AgreementFault
+from evals.guardrail_sets import ApologyCategoryName as ApologyFault
+from evals.guardrail_sets import CrisisCategoryName
+from evals.guardrail_sets import Label as VerdictName
+from evals.guardrail_sets import Level as CrisisLevelName
 from guardrails.agreement import check_agreement
 from guardrails.apology import check_apology
 from guardrails.crisis import screen
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
-CrisisLevelName = Literal["none", "caution", "urgent"]
-CrisisCategoryName = Literal["self_harm", "abuse", "threat_to_others", "child_safety", "stuck"]
-VerdictName = Literal["accept", "reject"]
-ApologyFault = Literal[
-    "excuse",
-    "blame_shift",
-    "conditional",
-    "non_apology",
-    "minimizing",
-    "intent_over_impact",
-    "demanding_forgiveness",
-    "sarcasm_self_pity",
-    "overpromising",
-    "weaponizing_disclosure",
-    "no_ownership",
-]
-AgreementFault = Literal["overpromising", "vague"]
-
-LEVELS: tuple[CrisisLevelName, ...] = ("none", "caution", "urgent")
-VERDICTS: tuple[VerdictName, ...] = ("accept", "reject")
-DANGEROUS: frozenset[str] = frozenset({"self_harm", "abuse", "threat_to_others", "child_safety"})
+# One vocabulary for every labelled set: the dev-set loader's.
+LEVELS = _sets.LEVELS
+VERDICTS = _sets.LABELS
+DANGEROUS: frozenset[str] = frozenset(_sets.DANGEROUS)
 
 
 class _Strict(BaseModel):
