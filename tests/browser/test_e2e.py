@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 
 from tests.browser._chromium import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     SHOTS,
     WAIT_MS,
@@ -40,14 +38,6 @@ GOOD = (
     "That makes sense. I'm sorry I made you feel invisible."
 )
 OVERPROMISE = "I will never ever be late again, no matter what."
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _new_page(browser: Any, app_url: str, viewport: dict[str, int]) -> Iterator[Any]:

@@ -6,7 +6,6 @@ Writes ``docs/screenshots/therapist-review.png`` as a side effect.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,8 +14,6 @@ from uuid import uuid4
 import pytest
 
 from tests.browser._chromium import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     SHOTS,
     WAIT_MS,
@@ -39,14 +36,6 @@ GOOD = (
     "You felt abandoned and embarrassed, and that makes sense. I let you down."
 )
 COMMENT = "Lovely: naming the feeling changed it. Bring this on Thursday."
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_person(browser: Any, app_url: str) -> Any:
