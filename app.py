@@ -14,7 +14,7 @@ st.set_page_config(page_title="Heardwell", page_icon=":material/favorite:", layo
 
 @st.cache_resource(show_spinner=False)
 def _warming() -> threading.Thread:
-    """Once per server (a no-op when started with ui.serve, which has already warmed up)."""
+    """Once per server; started already when the server came from ``ui.serve``."""
     return warm_up_in_background()
 
 

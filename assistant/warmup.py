@@ -27,7 +27,15 @@ def warm_up() -> None:
     )
 
 
+_thread: threading.Thread | None = None
+_lock = threading.Lock()
+
+
 def warm_up_in_background() -> threading.Thread:
-    thread = threading.Thread(target=warm_up, name="heardwell-warm-up", daemon=True)
-    thread.start()
-    return thread
+    """Start the warm-up once per process; later calls return the same thread."""
+    global _thread
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=warm_up, name="heardwell-warm-up", daemon=True)
+            _thread.start()
+        return _thread

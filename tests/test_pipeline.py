@@ -157,3 +157,12 @@ def test_the_offline_path_never_imports_litellm() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_background_warm_up_starts_once_per_process() -> None:
+    from assistant.warmup import warm_up_in_background
+
+    first = warm_up_in_background()
+    assert warm_up_in_background() is first
+    first.join(timeout=30)
+    assert not first.is_alive()
