@@ -47,14 +47,24 @@ def _row(name: str, samples: list[float]) -> str:
 
 def main() -> None:
     from assistant.offline.engine import reflect_offline
+    from guardrails import crisis
     from guardrails.agreement import check_agreement
     from guardrails.apology import check_apology
     from guardrails.crisis import screen
 
     assert len(DESCRIPTION) == 500
+    short = "He decides which of my friends I can still text."
     rows = [
         _row("offline reflection, 500 chars", _time(lambda: reflect_offline(DESCRIPTION), 500)),
-        _row("crisis screen, 500 chars", _time(lambda: screen(DESCRIPTION), 2000)),
+        _row(
+            "crisis screen, 500 chars (whole: rules, words, sentence model)",
+            _time(lambda: screen(DESCRIPTION), 300),
+        ),
+        _row("crisis screen, one sentence (whole)", _time(lambda: screen(short), 300)),
+        _row(
+            "crisis screen, 500 chars, rules and word classifier only",
+            _time(lambda: crisis._screen(DESCRIPTION, "en-US", read_meaning=False), 2000),
+        ),
         _row("apology check, 500 chars", _time(lambda: check_apology(DESCRIPTION), 2000)),
         _row("agreement check, 500 chars", _time(lambda: check_agreement(DESCRIPTION), 2000)),
     ]
@@ -66,6 +76,17 @@ def main() -> None:
         subprocess.run(cli, check=True, capture_output=True, env=env, cwd=ROOT)
         process.append((time.perf_counter_ns() - start) / 1e6)
     rows.append(_row("`heardwell reflect` whole process (offline)", process))
+    load = []
+    for _ in range(5):
+        start = time.perf_counter_ns()
+        subprocess.run(
+            [sys.executable, "-c", "from guardrails import sentence_model; sentence_model.warm()"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+        load.append((time.perf_counter_ns() - start) / 1e6)
+    rows.append(_row("new process: import and load the sentence model", load))
     probe = "import assistant.pipeline, sys; print('litellm' in sys.modules)"
     imported = subprocess.run(
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=ROOT

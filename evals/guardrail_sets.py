@@ -50,6 +50,28 @@ AGREEMENT_PATH = CASES_DIR / "agreement_dev.jsonl"
 REFLECTIONS_PATH = CASES_DIR / "reflections.yaml"
 METHOD_EXAMPLES_PATH = CASES_DIR / "method_examples.yaml"
 CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
+# The labelled crisis sets the word classifier and the sentence model learn from, one file per
+# author (cross-validation leaves one out at a time). The blind set is never read by training.
+CRISIS_TRAINING_FILES: tuple[str, ...] = (
+    "crisis_dev.jsonl",
+    "crisis_train.jsonl",
+    "crisis_train2.jsonl",
+    "crisis_train3.jsonl",
+    "crisis_train4.jsonl",
+    "crisis_train5.jsonl",
+    "crisis_train6.jsonl",
+    "crisis_train7.jsonl",
+    "crisis_train8.jsonl",
+    "crisis_train9.jsonl",
+    "crisis_train10.jsonl",
+    "crisis_train11.jsonl",
+    "crisis_train12.jsonl",
+    "crisis_train13.jsonl",
+    "crisis_holdout.jsonl",
+    "crisis_holdout2.jsonl",
+    "crisis_holdout3.jsonl",
+)
+CRISIS_BLIND_FILE = "crisis_holdout4.jsonl"
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"
 
@@ -293,7 +315,6 @@ class CssrsThresholds(_Strict):
     supportive_user_false_alarm_max: float = Field(ge=0, le=1)
     risk_post_flag_rate_min: float = Field(ge=0, le=1)
     supportive_post_flag_rate_max: float = Field(ge=0, le=1)
-    max_seconds: float = Field(gt=0)
 
 
 class Thresholds(_Strict):
@@ -948,7 +969,13 @@ def run_all(include_cssrs: bool = True) -> str:
     else:
         parts.append(score_crisis(load_crisis_cases(), crisis).to_markdown())
         if include_cssrs:
-            parts.append(score_cssrs(load_cssrs(), crisis).to_markdown())
+            users = load_cssrs()
+            cached = cache(crisis)
+            parts.append(score_cssrs(users, cached).to_markdown())
+            parts.append(
+                "Users at odd positions only (the sentence model fits on no post of theirs):\n\n"
+                + score_cssrs(users[1::2], cached).to_markdown()
+            )
     try:
         apology = apology_predictor()
     except ImportError as exc:

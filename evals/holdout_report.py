@@ -5,7 +5,10 @@ rules in ``guardrails/`` or at the development sets. This script runs the guardr
 once and prints a Markdown report. Do not tune the rules or edit the cases against this output:
 once the results have been seen, the sets are no longer an unseen test.
 
-Run: ``.venv/bin/python -m evals.holdout_report``
+Run: ``.venv/bin/python -m evals.holdout_report [1|2|3|4]``: 1 and 2 are the first two sets
+(crisis, apology, agreement; crisis and apology); 3 and 4 are the later crisis-only sets, each
+measured with and without the sentence model. Set 3 became training data once set 4 was written;
+set 4 is the blind one now.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from evals.guardrail_sets import ApologyCategoryName as ApologyFault
 from evals.guardrail_sets import CrisisCategoryName
 from evals.guardrail_sets import Label as VerdictName
 from evals.guardrail_sets import Level as CrisisLevelName
+from guardrails import crisis
 from guardrails.agreement import check_agreement
 from guardrails.apology import check_apology
 from guardrails.crisis import screen
@@ -404,11 +408,41 @@ def build_report_v2(
     return "\n".join(lines) + "\n"
 
 
+def predict_crisis_rules_only(text: str) -> CrisisPred:
+    """The screen without its sentence model (rules and word classifier): what the model adds."""
+    result = crisis._screen(text, "en-US", read_meaning=False)
+    return CrisisPred(
+        level=_value(result.level),
+        categories=tuple(_value(c) for c in result.categories),
+        error=bool(result.error),
+    )
+
+
+def build_crisis_report(
+    name: str,
+    crisis_predict: Callable[[str], CrisisPred] = predict_crisis,
+    cases_dir: Path = CASES_DIR,
+) -> str:
+    """A crisis set measured twice, with and without the sentence model; misses by id only, so
+    that reading the report does not leak a blind set's texts to whoever works on the screen."""
+    cases = load_cases(cases_dir / name, CrisisCase)
+    lines = [
+        f"# Crisis screen on {name}",
+        "",
+        *_ids_only(crisis_section(cases, crisis_predict)),
+        "",
+        "## Without the sentence model (rules and word classifier only)",
+        "",
+        *_ids_only(crisis_section(cases, predict_crisis_rules_only))[2:],
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _ids_only(lines: list[str]) -> list[str]:
     """Drop the text column from the miss tables."""
     out = []
     for line in lines:
-        if line.startswith(("| crih", "| apoh")):
+        if line.startswith(("| cri", "| apoh")) and not line.startswith("| crisis"):
             line = "|".join(line.split("|")[:-2]) + "|"
         elif line.startswith("| id |"):
             line = line.replace(" text |", "")
@@ -418,7 +452,10 @@ def _ids_only(lines: list[str]) -> list[str]:
 
 def main() -> None:
     version = sys.argv[1] if len(sys.argv) > 1 else "1"
-    print(build_report_v2() if version == "2" else build_report(), end="")
+    if version in {"3", "4"}:
+        print(build_crisis_report(f"crisis_holdout{version}.jsonl"), end="")
+    else:
+        print(build_report_v2() if version == "2" else build_report(), end="")
 
 
 if __name__ == "__main__":

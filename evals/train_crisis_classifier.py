@@ -2,18 +2,18 @@
 
 Run ``python -m evals.train_crisis_classifier``. It writes
 ``guardrails/data/crisis_classifier.json`` (see ``guardrails/classifier.py``): one multinomial
-naive Bayes model per danger category (one against the rest), trained on the six labelled crisis
-sets below plus, as extra negatives, the reflection descriptions (ordinary couple hurts). A case
-is positive for a category when it is urgent or caution with that category.
+naive Bayes model per danger category (one against the rest), trained on the labelled crisis
+sets (``CRISIS_TRAINING_FILES``) plus, as extra negatives, the reflection descriptions (ordinary
+couple hurts). A case is positive for a category when it is urgent or caution with that category.
 
 Thresholds come from leave-one-author-out cross-validation: each crisis file was written by a
-different author, so for each file a model is trained on the other five (and the reflections)
-and measured on it. The rules were tuned on these files and catch every urgent case in them, so
-recall is that of the classifier alone (as if the rules had found nothing: the honest estimate
-of what it adds for a new author), while false alarms are those of the whole screen (rules,
-then classifier) on level-none cases. The per-category thresholds keep the false alarms at or
-below ``FALSE_ALARM_BUDGET`` on average over the six files while maximising the average urgent
-recall, never below ``FLOORS`` (see there). ``crisis_holdout3.jsonl`` is the blind set: it is
+different author, so for each file a model is trained on the others (and the reflections)
+and measured on it. The rules were tuned on many of these files, so recall is that of the
+classifier alone (as if the rules had found nothing: the honest estimate of what it adds for a
+new author), while false alarms are those the classifier adds to the rules'
+on level-none cases. The per-category thresholds keep those at or below
+``FALSE_ALARM_BUDGET`` on average over the files while maximising the average urgent
+recall, never below ``FLOORS`` (see there). ``crisis_holdout4.jsonl`` is the blind set: it is
 never read here.
 
 Output is deterministic (sorted keys, rounded floats) apart from the ``trained_on`` date.
@@ -34,6 +34,7 @@ from typing import Any
 
 from evals.guardrail_sets import (
     CASES_DIR,
+    CRISIS_TRAINING_FILES,
     CrisisCase,
     load_crisis_cases,
     load_reflection_yaml,
@@ -42,21 +43,15 @@ from guardrails import crisis
 from guardrails._patterns import normalise
 from guardrails.classifier import CATEGORIES, STOP_WORDS, Model, features
 
-CRISIS_FILES: tuple[str, ...] = (
-    "crisis_dev.jsonl",
-    "crisis_train.jsonl",
-    "crisis_train2.jsonl",
-    "crisis_train3.jsonl",
-    "crisis_holdout.jsonl",
-    "crisis_holdout2.jsonl",
-)
+CRISIS_FILES: tuple[str, ...] = CRISIS_TRAINING_FILES
 NEGATIVE_FILES: tuple[str, ...] = ("reflections.yaml", "reflections_train.yaml")
 OUT_PATH = Path(__file__).resolve().parent.parent / "guardrails" / "data" / "crisis_classifier.json"
 
 # A feature must appear in this many training documents to be kept (drops one-off words).
 MIN_DOCUMENTS = 2
-# Average false-alarm rate on level-none cases (over the held-out files) the thresholds may reach.
-FALSE_ALARM_BUDGET = 0.03
+# Average false-alarm rate on level-none cases (over the held-out files) the classifier may add
+# to the rules' own.
+FALSE_ALARM_BUDGET = 0.015
 # Candidate thresholds (log-odds); ``OFF`` means the category is never raised.
 GRID: tuple[float, ...] = tuple(x / 4 for x in range(-8, 121))
 OFF = 1000.0
@@ -71,11 +66,14 @@ OFF = 1000.0
 # 3.74). Each floor is the next grid value above the highest such score. self_harm also needs
 # 10.0 to add no Supportive user on the C-SSRS Reddit data (gate: 0.20, rules alone 21/108).
 # These were chosen by looking at those texts, so they are not unseen measures of the classifier.
+# Re-applied when the training grew from 6 to 14 files: "Our son fell off the bed last night but
+# he's fine" then scored 8.40 for child_safety, so that floor rose to 8.5; the others were still
+# above every such score.
 FLOORS: dict[str, float] = {
     "self_harm": 13.5,
     "abuse": 7.5,
     "threat_to_others": 7.25,
-    "child_safety": 3.75,
+    "child_safety": 8.5,
 }
 DIGITS = 6
 
@@ -281,11 +279,10 @@ def averages(table: dict[str, Figures]) -> tuple[float, float]:
 def objective(
     groups: Sequence[Sequence[Scored]], thresholds: Sequence[float]
 ) -> tuple[float, float]:
-    """Mean urgent recall of the classifier alone (the rules were tuned on these files and
-    catch every urgent case in them, so the screen's own recall says nothing about the
-    classifier), and mean false alarms of the whole screen on level-none cases, over the
-    files (``groups``: the held-out items of each file). One pass, the same sums as
-    :func:`figures`."""
+    """Mean urgent recall of the classifier alone (the rules were tuned on many of these
+    files, so the screen's own recall says little about the classifier), and mean false
+    alarms the classifier adds to the rules on level-none cases, over the files (``groups``:
+    the held-out items of each file). One pass."""
     recall = alarm = 0.0
     for items in groups:
         urgent = caught = negatives = alarms = 0
@@ -296,7 +293,7 @@ def objective(
                 caught += raised
             elif item.level == "none":
                 negatives += 1
-                alarms += bool(item.rule_danger) or raised
+                alarms += not item.rule_danger and raised
         recall += caught / urgent if urgent else 1.0
         alarm += alarms / negatives if negatives else 0.0
     return recall / len(groups), alarm / len(groups)

@@ -1,4 +1,4 @@
-"""The crisis screen: deterministic rules that find danger in text and pick the help to show.
+"""The crisis screen: rules, then two learned opinions, find danger in text and pick the help.
 
 It runs on everything a person types, before any model sees it, and on everything a model writes,
 before a person sees it (see SAFETY.md). It is code plus two kinds of data file, both meant to be
@@ -21,6 +21,16 @@ found nothing urgent for it (it may raise a tier-1 caution, never lower anything
 same word index as the rules (or one compiled search when the index is off), and its matches go
 through the same negation, exclusion, frame and time checks, plus its own idioms (dropped) and
 past-and-over frames (caution). A threat aimed at the partner also counts as abuse.
+
+When the rules find no danger, two opinions read the text in turn, and each can only raise
+"none" (or stuck) to a danger, never change what the rules found: a word classifier
+(``classifier.py``, naive Bayes per sentence) and then a sentence model (``sentence_model.py``,
+all-MiniLM-L6-v2 run locally, which reads what a text is about when its words are new). Where
+the rules read danger words in the model's piece and set every one aside (negated, figurative,
+support talk, fiction), the model is not heard. Either opinion's finding is urgent unless the
+rules' time words say it is over (caution). The rules are deterministic; the opinions are
+fixed data files trained by ``evals/train_crisis_*.py`` and run on this machine, so the screen
+still calls no outside model and sends nothing anywhere.
 """
 
 from __future__ import annotations
@@ -40,7 +50,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from guardrails import classifier
+from guardrails import classifier, sentence_model
 from guardrails._cache import cached_build
 from guardrails._patterns import PatternError, compile_pattern, normalise, split_sentences
 from guardrails._regex_needs import Shape as _Shape
@@ -941,13 +951,36 @@ class _Text:
         return rule.level
 
 
+def _opinion_level(text: str, category: CrisisCategory, start: int, end: int) -> CrisisLevel:
+    """The level of a classifier's or the sentence model's finding over ``text[start:end]``,
+    by the rules' time words: a present marker in any of its sentences keeps it urgent; else a
+    past-and-over marker, or abuse by a former partner, makes it caution ("my first husband
+    used to read my emails"); else urgent. Neither opinion reads time on its own."""
+    rules = _rules()
+    normalised = normalise(text)
+    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    view = _Text(normalised, rules, spans, [s for s, _ in spans], [-1] * len(spans), -1)
+    over = False
+    for index in range(view.sentence_index(start), view.sentence_index(max(start, end - 1)) + 1):
+        past, present = view._time_markers(index)
+        if present:
+            return CrisisLevel.URGENT
+        over = over or bool(past)
+    former = category is CrisisCategory.ABUSE and rules.former_partner.search(
+        normalised, start, end
+    )
+    return CrisisLevel.CAUTION if over or former else CrisisLevel.URGENT
+
+
 def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
     """Characters between the match and the closest marker (0 when they touch or overlap)."""
     distances = [max(0, s - end, start - e) for s, e in spans]
     return min(distances, default=None)
 
 
-def _find(text: str) -> list[_Found]:
+def _find(text: str, set_aside: list[tuple[int, int]] | None = None) -> list[_Found]:
+    """What the rules find in ``text``. Rule matches dropped as negated, figurative, support
+    talk or fiction are added to ``set_aside`` (when given): the rules read them and decided."""
     rules = _rules()
     normalised = normalise(text)
     lowered = normalised.lower()
@@ -1023,6 +1056,8 @@ def _find(text: str) -> list[_Found]:
     for rule, start, end in candidates:
         spec = rule.spec
         if view.excluded(spec.category, start, end) or view.negated(start) or view.framed(start):
+            if set_aside is not None:
+                set_aside.append((start, end))
             continue
         level = view.level(spec, start, end)
         found.append(_Found(spec.category, level, start, end))
@@ -1222,8 +1257,10 @@ def _one_per_stretch(found: list[_Found]) -> list[_Found]:
 # After the rules: when they found nothing dangerous, a naive Bayes classifier (see
 # ``classifier.py``) reads each sentence and the whole text. A category whose score passes its
 # threshold in a unit that no figure of speech, support talk or fiction frame of that category
-# covers becomes urgent, with a span over that unit. It only ever raises: a result the rules set
-# to caution or urgent is never looked at, and nothing is removed.
+# covers becomes a finding (urgent, or caution by the time words: ``_opinion_level``), with a span
+# over that unit. It only ever raises: a result the rules set to caution or urgent is never
+# looked at, and nothing is removed. The sentence model (``_third_opinion``) comes after it, on
+# the same terms.
 
 
 def _classifier_units(normalised: str) -> list[tuple[int, int]]:
@@ -1298,14 +1335,85 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
                 excluded[index] = _unit_excluded(normalised, *units[index])
             if category not in excluded[index]:
                 start, end = units[index]
-                extra.append(_Found(category, CrisisLevel.URGENT, start, end))
+                level = _opinion_level(text, category, start, end)
+                extra.append(_Found(category, level, start, end))
                 break
     return extra
 
 
-def _screen(text: str, locale: str) -> CrisisResult:
-    found = _find(text)
+def _third_opinion(
+    text: str, found: list[_Found], set_aside: list[tuple[int, int]]
+) -> list[_Found]:
+    """A finding from the sentence model, when nothing before it found danger.
+
+    Its span is the piece of text the model found most worrying (the whole text, for most
+    texts). The model reads topics well and negation and figures of speech poorly, so where the
+    rules read a danger phrase in that piece and set it aside ("I have no plans to hurt
+    myself", "this is killing me", a film's plot), their decision stands; and a piece that a
+    fiction frame or figure of speech covers for the model's category is left alone, as for the
+    word classifier."""
+    if any(f.category is not CrisisCategory.STUCK for f in found):
+        return []
+    words = classifier.model().scores(text)
+    view = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
+    if view is None or not view.raises(sentence_model.head().threshold):
+        return []
+    if any(view.start <= start and end <= view.end for start, end in set_aside):
+        return []
+    if _danger_words_all_set_aside(text, view.start, view.end):
+        return []
+    category = CrisisCategory(view.category)
+    if category in _unit_excluded(normalise(text), view.start, view.end):
+        return []
+    level = _opinion_level(text, category, view.start, view.end)
+    return [_Found(category, level, view.start, view.end)]
+
+
+@cache
+def _danger_words() -> re.Pattern[str]:
+    path = resources.files("guardrails") / "data" / "crisis_danger_words.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = {" ".join(e.split()) for group in data["stems"].values() for e in group.split(",")}
+    words = sorted(entries - {""}, key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + ")")
+
+
+def _danger_words_all_set_aside(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` has danger words and the rules set every one aside."""
+    rules = _rules()
+    normalised = normalise(text)
+    lowered = normalised.lower()
+    if len(lowered) != len(normalised):  # lower-casing moved offsets: let the model speak
+        return False
+    matches = [m.span() for m in _danger_words().finditer(lowered, start, end)]
+    if not matches:
+        return False
+    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    view = _Text(normalised, rules, spans, [s for s, _ in spans], [-1] * len(spans), -1)
+    idioms = [
+        m.span()
+        for tier in (rules.tier2, rules.tier3)
+        if tier is not None
+        for m in tier.idioms.finditer(lowered)
+    ]
+    for s, e in matches:
+        if view.negated(s) or view.framed(s):
+            continue
+        if any(a < e and s < b for a, b in idioms):
+            continue
+        if any(view.excluded(category, s, e) for category in _PRIORITY):
+            continue
+        return False
+    return True
+
+
+def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
+    """``read_meaning=False`` leaves out the sentence model: for measuring what it adds."""
+    set_aside: list[tuple[int, int]] = []
+    found = _find(text, set_aside)
     found = found + _second_opinion(text, found)
+    if read_meaning:
+        found = found + _third_opinion(text, found, set_aside)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:

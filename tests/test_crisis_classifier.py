@@ -1,10 +1,9 @@
-"""The crisis screen's second opinion (guardrails/classifier.py): shipped data, only-raises."""
+"""The crisis screen's word classifier (guardrails/classifier.py): shipped data, only-raises,
+and the new wording the later layers catch."""
 
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from importlib import resources
 
 import pytest
@@ -23,9 +22,15 @@ def _stored_text() -> str:
 
 
 def _rules_only(monkeypatch: pytest.MonkeyPatch, text: str) -> crisis.CrisisResult:
+    """The screen with neither the word classifier nor the sentence model."""
     with monkeypatch.context() as patch:
         patch.setattr(crisis, "_second_opinion", lambda text, found: [])
-        return screen(text)
+        return crisis._screen(text, "en-US", read_meaning=False)
+
+
+def _with_words(text: str) -> crisis.CrisisResult:
+    """The rules and the word classifier, without the sentence model."""
+    return crisis._screen(text, "en-US", read_meaning=False)
 
 
 # ------------------------------------------------------------------------------ the data file
@@ -40,7 +45,7 @@ def test_model_loads_with_its_thresholds() -> None:
         assert threshold == stored["categories"][name]["threshold"]
         assert threshold >= training.FLOORS.get(name, threshold)
     assert set(stored["training_sets"]) == {*training.CRISIS_FILES, *training.NEGATIVE_FILES}
-    assert "crisis_holdout3.jsonl" not in stored["training_sets"]
+    assert "crisis_holdout4.jsonl" not in stored["training_sets"]
     scores = classifier.danger_scores("I want to die.")
     assert set(scores) == set(classifier.CATEGORIES)
 
@@ -50,17 +55,6 @@ def test_data_file_is_what_the_training_script_produces() -> None:
     stored = _stored_text()
     data, _ = training.build(today=json.loads(stored)["trained_on"])
     assert training.dumps(data) == stored
-
-
-def test_scores_are_fast() -> None:
-    text = ("You said you would come to the party and then stayed home again. " * 8)[:500]
-    classifier.danger_scores(text)
-    times = []
-    for _ in range(300):
-        start = time.perf_counter_ns()
-        classifier.danger_scores(text)
-        times.append(time.perf_counter_ns() - start)
-    assert statistics.median(times) / 1e6 < 1.0  # measured ~0.03 ms; loose against load
 
 
 # ------------------------------------------------------------------------------ only raises
@@ -138,36 +132,42 @@ def test_held_out_reflections_are_not_raised() -> None:
 # ------------------------------------------------------------------------------ new wording
 
 # Written before any score was looked at, as honest examples of each intent, and checked only
-# against the rules (which miss all of these). The classifier catches the first; the others it
-# misses at the shipped thresholds (kept here, as known misses, rather than tuned to).
-CAUGHT = [
-    ("He grabbed my throat when I tried to take the car keys last night.", CrisisCategory.ABUSE),
-]
-MISSED = [
-    ("Lately I keep picturing not waking up tomorrow and feeling relieved about it.", "self_harm"),
-    ("I've got the rope in the garage and I know which beam will hold.", "self_harm"),
-    ("I keep thinking the kids would be better with their dad and me gone.", "self_harm"),
-    ("If he touches my kids again I'll make sure he never walks again.", "threat_to_others"),
+# against the rules (which miss all of these). Which later layer catches each is recorded as
+# measured, not tuned to: the word classifier (rules + words), the sentence model (the whole
+# screen), and the category the whole screen names. A change that loses one fails here.
+NEW_WORDING = [
+    ("He grabbed my throat when I tried to take the car keys last night.", "words", "abuse"),
+    (
+        "Lately I keep picturing not waking up tomorrow and feeling relieved about it.",
+        "words",
+        "self_harm",
+    ),
+    ("I've got the rope in the garage and I know which beam will hold.", "sentence", "self_harm"),
+    (
+        "I keep thinking the kids would be better with their dad and me gone.",
+        "sentence",
+        "self_harm",
+    ),
+    (
+        "If he touches my kids again I'll make sure he never walks again.",
+        "words",
+        "threat_to_others",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), CAUGHT)
+@pytest.mark.parametrize(("text", "layer", "category"), NEW_WORDING)
 def test_new_wording_caught(
-    text: str, category: CrisisCategory, monkeypatch: pytest.MonkeyPatch
+    text: str, layer: str, category: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _rules_only(monkeypatch, text).level is CrisisLevel.NONE
+    words = _with_words(text)
+    assert (words.level is CrisisLevel.URGENT) is (layer == "words")
     result = screen(text)
     assert result.level is CrisisLevel.URGENT
-    assert category in result.categories
-    span = next(s for s in result.spans if s.category is category)
-    assert span.text == text.strip() == text[span.start : span.end]
     assert result.route is not None
-
-
-@pytest.mark.parametrize(("text", "category"), MISSED)
-@pytest.mark.xfail(reason="known miss of the classifier at the shipped thresholds", strict=True)
-def test_new_wording_known_misses(text: str, category: str) -> None:
-    result = screen(text)
+    span = result.spans[0]
+    assert span.text == text.strip() == text[span.start : span.end]
     assert category in {c.value for c in result.categories}
 
 

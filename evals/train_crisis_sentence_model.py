@@ -1,0 +1,388 @@
+"""Fit the crisis screen's sentence-model heads and choose the threshold by cross-validation.
+
+Run ``python -m evals.train_crisis_sentence_model``. It writes
+``guardrails/data/crisis_sentence_head.json`` (see ``guardrails/sentence_model.py``):
+
+* an L2-regularised logistic regression on the sentence embedding, urgent against everything
+  else (caution, none, and as extra negatives the reflection descriptions and the posts of half
+  the C-SSRS Supportive users: ordinary hurts, and talk about suicide to help someone);
+* a multinomial logistic regression over the four danger categories, fit on urgent and caution
+  cases (a case with two categories counts once for each); the word classifier's log-odds per
+  category are added to its log-probabilities at a weight chosen by the same
+  cross-validation (best held-out category accuracy on urgent cases).
+
+The urgent score adds the word classifier's strongest log-odds for the text (``classifier``,
+naive Bayes over words) at a weight: the embedding reads what a text is about, the words what
+it says, and the sum catches more than either at the same false-alarm rate.
+
+The threshold comes from leave-one-author-out cross-validation: each crisis file was written by
+a different author, so for each file the heads and a word classifier are fit on the others and
+score it. The pooled held-out scores of level-none cases set the threshold at
+``FALSE_ALARM_BUDGET`` (the sentence model's own false alarms, before the rules add theirs);
+the regularisation strength and word weight are those of ``LAMBDAS`` x ``WORD_WEIGHTS`` with
+the best pooled held-out urgent recall at that budget.
+
+``--assess FILE ...`` fits the heads and the word classifier on every other file and prints,
+for the named files, what the screen catches without and with the sentence model: the honest
+estimate for a new author.
+``crisis_holdout4.jsonl`` is the blind set: it is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from evals.guardrail_sets import (
+    CASES_DIR,
+    CRISIS_TRAINING_FILES,
+    CrisisCase,
+    load_crisis_cases,
+    load_cssrs,
+    load_reflection_yaml,
+)
+from guardrails import sentence_model
+from guardrails._cache import cache_dir
+
+CRISIS_FILES: tuple[str, ...] = CRISIS_TRAINING_FILES
+NEGATIVE_FILES: tuple[str, ...] = ("reflections.yaml", "reflections_train.yaml")
+SUPPORT_TALK = "cssrs_reddit_500_users.csv (Supportive users at even positions)"
+OUT_PATH = (
+    Path(__file__).resolve().parent.parent / "guardrails" / "data" / "crisis_sentence_head.json"
+)
+FALSE_ALARM_BUDGET = 0.03
+LAMBDAS: tuple[float, ...] = (0.1, 0.3, 1.0)
+WORD_WEIGHTS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
+CATEGORY_LAMBDA = 0.0003
+CATEGORY_WORD_WEIGHTS: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2, 0.5, 1.0)
+DIGITS = 6
+
+Matrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Example:
+    file: str
+    text: str
+    urgent: bool
+    none: bool  # a level-none crisis case (a possible false alarm)
+    categories: tuple[str, ...]  # dangerous categories (urgent or caution)
+
+
+def load_examples(files: Sequence[str] = CRISIS_FILES) -> list[Example]:
+    out: list[Example] = []
+    for name in files:
+        for case in load_crisis_cases(CASES_DIR / name):
+            out.append(_example(name, case))
+    for name in NEGATIVE_FILES:
+        for reflection in load_reflection_yaml(CASES_DIR / name):
+            out.append(Example(name, reflection.text, False, False, ()))
+    out.extend(Example(SUPPORT_TALK, post, False, False, ()) for post in support_posts())
+    return out
+
+
+def support_posts() -> list[str]:
+    """Posts of the C-SSRS Supportive users at even positions in the file: people talking about
+    suicide to help others, which is not being at risk. The odd-position users are never fit
+    on, so the C-SSRS figures on them stay a held-out measure (``evals.guardrail_sets``)."""
+    users = load_cssrs()
+    return [post for user in users[::2] if user.label == "Supportive" for post in user.posts]
+
+
+def _example(name: str, case: CrisisCase) -> Example:
+    cats = tuple(c for c in sentence_model.CATEGORIES if c in case.dangerous)
+    return Example(name, case.text, case.level == "urgent", case.level == "none", cats)
+
+
+def embeddings(texts: Sequence[str]) -> Matrix:
+    """Embeddings of ``texts`` (first piece, as :func:`sentence_model.embed`), cached on disk by
+    the model and the texts: these are the labelled sets, never a person's text."""
+    digest = hashlib.sha256(sentence_model.MODEL_SHA256.encode())
+    for text in texts:
+        digest.update(hashlib.sha256(text.encode()).digest())
+    path = cache_dir() / f"embeddings-{digest.hexdigest()[:24]}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape == (len(texts), sentence_model.DIMENSION):
+            return np.asarray(cached, dtype=np.float64)
+    except (OSError, ValueError):
+        pass
+    matrix = np.stack([sentence_model.embed(t) for t in texts]).astype(np.float64)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        np.save(path, matrix)
+    except OSError:
+        pass
+    return matrix
+
+
+# ------------------------------------------------------------------------------------ fitting
+
+
+def fit_binary(x: Matrix, y: npt.NDArray[np.float64], lam: float) -> Matrix:
+    """Weights (last one the bias) of an L2 logistic regression, by Newton's method."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.full(xb.shape[1], lam)
+    penalty[-1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        gradient = xb.T @ (p - y) + penalty * w
+        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def fit_categories(x: Matrix, labels: Sequence[int], lam: float) -> Matrix:
+    """Weights (classes, features + 1) of an L2 multinomial logistic regression (gradient
+    descent with a fixed step; the problem is small and convex)."""
+    k = len(sentence_model.CATEGORIES)
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    target = np.zeros((len(x), k))
+    target[np.arange(len(x)), labels] = 1.0
+    w = np.zeros((k, xb.shape[1]))
+    for _ in range(3000):
+        logits = xb @ w.T
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        gradient = (p - target).T @ xb / len(x) + lam * np.hstack([w[:, :-1], np.zeros((k, 1))])
+        w -= 2.0 * gradient
+    return w
+
+
+def fit_category_head(examples: Sequence[Example], x: Matrix, use: npt.NDArray[np.bool_]) -> Matrix:
+    """The category head fit on the dangerous cases among ``use`` (one row per category)."""
+    rows = [(i, c) for i, e in enumerate(examples) if use[i] for c in e.categories]
+    labels = [sentence_model.CATEGORIES.index(c) for _, c in rows]
+    return fit_categories(x[[i for i, _ in rows]], labels, CATEGORY_LAMBDA)
+
+
+def category_log_probabilities(w: Matrix, x: Matrix) -> Matrix:
+    logits = x @ w[:, :-1].T + w[:, -1]
+    logits -= logits.max(axis=1, keepdims=True)
+    return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
+
+
+def scores(w: Matrix, x: Matrix) -> Matrix:
+    return np.asarray(x @ w[:-1] + w[-1], dtype=np.float64)
+
+
+def word_scores(train: Sequence[Example], texts: Sequence[str]) -> Matrix:
+    """The per-category log-odds (rows: ``texts``; columns: ``CATEGORIES``) of a word
+    classifier fit on ``train``: the same naive Bayes as ``evals.train_crisis_classifier``."""
+    from evals.train_crisis_classifier import Doc
+    from evals.train_crisis_classifier import train as train_words
+    from guardrails.classifier import Model
+
+    docs = [Doc(e.text, frozenset(e.categories)) for e in train]
+    model = Model.from_data(train_words(docs))
+    return np.array(
+        [[model.scores(t)[c] for c in sentence_model.CATEGORIES] for t in texts],
+        dtype=np.float64,
+    ).reshape(len(texts), len(sentence_model.CATEGORIES))
+
+
+def clipped(words: Matrix) -> Matrix:
+    return np.clip(words, -sentence_model.WORD_CLIP, sentence_model.WORD_CLIP)
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    lam: float
+    word_weight: float
+    threshold: float
+    recall: float
+    false_alarms: float
+    category_word_weight: float
+    category_accuracy: float
+
+
+def cross_validate(examples: Sequence[Example], x: Matrix) -> CrossValidation:
+    """Held-out scores for each crisis file from heads (and a word classifier) fit on the rest;
+    the threshold at the false-alarm budget; the settings with the best held-out recall."""
+    y = np.array([e.urgent for e in examples], dtype=np.float64)
+    crisis = np.array([e.file in CRISIS_FILES for e in examples])
+    none = np.array([e.none for e in examples])
+    files = np.array([e.file for e in examples])
+    names = sorted(set(files[crisis]))
+    per_category = np.zeros((len(examples), len(sentence_model.CATEGORIES)))
+    category_logits = np.zeros_like(per_category)
+    for name in names:
+        test = files == name
+        train = [e for e, t in zip(examples, test, strict=True) if not t]
+        per_category[test] = word_scores(train, [e.text for e in examples if e.file == name])
+        category_logits[test] = category_log_probabilities(
+            fit_category_head(examples, x, ~test), x[test]
+        )
+    words = per_category.max(axis=1)
+    urgent_cases = [int(i) for i in np.flatnonzero((y > 0) & crisis)]
+    accuracy = {
+        weight: float(
+            np.mean(
+                [
+                    sentence_model.CATEGORIES[int(np.argmax(row))] in examples[i].categories
+                    for i in urgent_cases
+                    for row in [category_logits[i] + weight * clipped(per_category[i])]
+                ]
+            )
+        )
+        for weight in CATEGORY_WORD_WEIGHTS
+    }
+    category_weight = max(CATEGORY_WORD_WEIGHTS, key=lambda w: (accuracy[w], -w))
+    best: CrossValidation | None = None
+    for lam in LAMBDAS:
+        held = np.zeros(len(examples))
+        for name in names:
+            test = files == name
+            held[test] = scores(fit_binary(x[~test], y[~test], lam), x[test])
+        for weight in WORD_WEIGHTS:
+            total = held + weight * clipped(words)
+            threshold = float(np.quantile(total[none], 1 - FALSE_ALARM_BUDGET))
+            recall = float((total[(y > 0) & crisis] > threshold).mean())
+            fa = float((total[none] > threshold).mean())
+            if best is None or recall > best.recall:
+                best = CrossValidation(
+                    lam, weight, threshold, recall, fa, category_weight, accuracy[category_weight]
+                )
+    assert best is not None
+    return best
+
+
+def build(examples: Sequence[Example]) -> tuple[dict[str, Any], CrossValidation]:
+    x = embeddings([e.text for e in examples])
+    cv = cross_validate(examples, x)
+    y = np.array([e.urgent for e in examples], dtype=np.float64)
+    urgent = fit_binary(x, y, cv.lam)
+    category = fit_category_head(examples, x, np.ones(len(examples), dtype=bool))
+    data = {
+        "model": sentence_model.MODEL_ID,
+        "about": "Written by python -m evals.train_crisis_sentence_model; see that module.",
+        "trained_on": sorted({e.file for e in examples}),
+        "cross_validation": {
+            "lambda": cv.lam,
+            "word_weight": cv.word_weight,
+            "false_alarm_budget": FALSE_ALARM_BUDGET,
+            "held_out_urgent_recall": round(cv.recall, 4),
+            "held_out_false_alarms": round(cv.false_alarms, 4),
+            "category_word_weight": cv.category_word_weight,
+            "held_out_category_accuracy": round(cv.category_accuracy, 4),
+        },
+        "urgent": {
+            "weights": _rounded(urgent[:-1]),
+            "bias": round(float(urgent[-1]), DIGITS),
+            "threshold": round(cv.threshold, DIGITS),
+            "word_weight": cv.word_weight,
+        },
+        "category": {
+            "order": list(sentence_model.CATEGORIES),
+            "weights": [_rounded(row[:-1]) for row in category],
+            "bias": _rounded(category[:, -1]),
+            "word_weight": cv.category_word_weight,
+        },
+    }
+    return data, cv
+
+
+def _rounded(values: Matrix) -> list[float]:
+    return [round(float(v), DIGITS) for v in values]
+
+
+# ------------------------------------------------------------------------------------ assess
+
+
+def assess(names: Sequence[str]) -> str:
+    """Fit on every crisis file but ``names`` and measure the whole screen on ``names``, with
+    and without the sentence model (the fold's heads stand in for the shipped ones)."""
+    from unittest import mock
+
+    from evals.train_crisis_classifier import Doc, with_thresholds
+    from evals.train_crisis_classifier import train as train_words
+    from guardrails import classifier, crisis
+
+    train = load_examples(tuple(f for f in CRISIS_FILES if f not in names))
+    data, _ = build(train)
+    fold = sentence_model.Head.from_data(data)
+    shipped = classifier.model()
+    words = classifier.Model.from_data(
+        with_thresholds(
+            train_words([Doc(e.text, frozenset(e.categories)) for e in train]),
+            dict(zip(shipped.categories, shipped.thresholds, strict=True)),
+        )
+    )
+    lines = []
+    for name in names:
+        cases = load_crisis_cases(CASES_DIR / name)
+        with (
+            mock.patch.object(sentence_model, "head", return_value=fold),
+            mock.patch.object(classifier, "model", return_value=words),
+        ):
+            rules = [crisis._screen(c.text, "en-US", read_meaning=False) for c in cases]
+            both = [crisis._screen(c.text, "en-US") for c in cases]
+        urgent = [c.level == "urgent" for c in cases]
+        none = [c.level == "none" for c in cases]
+        lines.append(
+            f"{name}: urgent caught {_count(urgent, rules, _urgent)}/{sum(urgent)} by the rules, "
+            f"{_count(urgent, both, _urgent)}/{sum(urgent)} with the sentence model; false "
+            f"alarms on level-none {_count(none, rules, _alarm)}/{sum(none)} -> "
+            f"{_count(none, both, _alarm)}/{sum(none)}"
+        )
+    return "\n".join(lines)
+
+
+def _count(mask: Sequence[bool], results: Sequence[Any], test: Any) -> int:
+    return sum(m and test(r) for m, r in zip(mask, results, strict=True))
+
+
+def _urgent(result: Any) -> bool:
+    return str(result.level) == "urgent"
+
+
+def _alarm(result: Any) -> bool:
+    return str(result.level) != "none" or any(str(c) != "stuck" for c in result.categories)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assess", nargs="+", metavar="FILE", help="held-out crisis files")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is stale")
+    parser.add_argument("--budget", type=float, help="false-alarm budget (for experiments)")
+    args = parser.parse_args(argv)
+    if args.budget is not None:
+        global FALSE_ALARM_BUDGET
+        FALSE_ALARM_BUDGET = args.budget
+    if args.assess:
+        print(assess(args.assess))
+        return 0
+    data, cv = build(load_examples())
+    text = dumps(data)
+    print(
+        f"lambda {cv.lam}, word weight {cv.word_weight}; held-out urgent recall {cv.recall:.3f} at "
+        f"{cv.false_alarms:.3f} false alarms on level-none cases (sentence model alone); "
+        f"category right on {cv.category_accuracy:.3f} of urgent cases"
+    )
+    if args.check:
+        return 0 if OUT_PATH.read_text(encoding="utf-8") == text else 1
+    OUT_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

