@@ -49,7 +49,7 @@ class _Strict(BaseModel):
 
 
 class CrisisCase(_Strict):
-    id: str = Field(pattern=r"^crih2?-\d{3}$")
+    id: str = Field(pattern=r"^cri(?:h[0-9]?|[0-9])-\d{3}$")
     text: str = Field(min_length=1)
     level: CrisisLevelName
     categories: list[CrisisCategoryName]
