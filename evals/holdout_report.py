@@ -452,7 +452,7 @@ def _ids_only(lines: list[str]) -> list[str]:
 
 def main() -> None:
     version = sys.argv[1] if len(sys.argv) > 1 else "1"
-    if version in {"3", "4"}:
+    if version.isdigit() and int(version) >= 3:
         print(build_crisis_report(f"crisis_holdout{version}.jsonl"), end="")
     else:
         print(build_report_v2() if version == "2" else build_report(), end="")
