@@ -51,7 +51,9 @@ REFLECTIONS_PATH = CASES_DIR / "reflections.yaml"
 METHOD_EXAMPLES_PATH = CASES_DIR / "method_examples.yaml"
 CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
-# author (cross-validation leaves one out at a time). The blind set is never read by training.
+# author (cross-validation leaves one out at a time). The blind sets are never read by training:
+# holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md), 6 is for the next
+# round.
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -71,7 +73,11 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout2.jsonl",
     "crisis_holdout3.jsonl",
 )
-CRISIS_BLIND_FILE = "crisis_holdout4.jsonl"
+CRISIS_BLIND_FILES: tuple[str, ...] = (
+    "crisis_holdout4.jsonl",
+    "crisis_holdout5.jsonl",
+    "crisis_holdout6.jsonl",
+)
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"
 

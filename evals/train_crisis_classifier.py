@@ -13,7 +13,7 @@ classifier alone (as if the rules had found nothing: the honest estimate of what
 new author), while false alarms are those the classifier adds to the rules'
 on level-none cases. The per-category thresholds keep those at or below
 ``FALSE_ALARM_BUDGET`` on average over the files while maximising the average urgent
-recall, never below ``FLOORS`` (see there). ``crisis_holdout4.jsonl`` is the blind set: it is
+recall, never below ``FLOORS`` (see there). The blind sets (``CRISIS_BLIND_FILES``) are
 never read here.
 
 Output is deterministic (sorted keys, rounded floats) apart from the ``trained_on`` date.

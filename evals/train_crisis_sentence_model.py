@@ -25,7 +25,7 @@ the best pooled held-out urgent recall at that budget.
 ``--assess FILE ...`` fits the heads and the word classifier on every other file and prints,
 for the named files, what the screen catches without and with the sentence model: the honest
 estimate for a new author.
-``crisis_holdout4.jsonl`` is the blind set: it is never read here.
+The blind sets (``CRISIS_BLIND_FILES``) are never read here.
 """
 
 from __future__ import annotations
