@@ -66,7 +66,7 @@ OFF = 1000.0
 # 3.74). Each floor is the next grid value above the highest such score. self_harm also needs
 # 10.0 to add no Supportive user on the C-SSRS Reddit data (gate: 0.20, rules alone 21/108).
 # These were chosen by looking at those texts, so they are not unseen measures of the classifier.
-# Re-applied when the training grew from 6 to 14 files: "Our son fell off the bed last night but
+# Re-applied when the training grew from 6 to 17 files: "Our son fell off the bed last night but
 # he's fine" then scored 8.40 for child_safety, so that floor rose to 8.5; the others were still
 # above every such score.
 FLOORS: dict[str, float] = {

@@ -855,6 +855,8 @@ class _Text:
     _markers: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = field(
         default_factory=dict
     )
+    # The spans of tier 3's and tier 2's everyday figures of speech, worked out when first needed.
+    _figures: list[tuple[int, int]] | None = None
     # The guards of the frame and time patterns, cut to the alternatives the text meets.
     _frames: _Guard = None
     _past: _Guard = None
@@ -890,6 +892,18 @@ class _Text:
         if context is not None and context.search(self.text) is None:
             return []
         return [m.span() for m in regex.finditer(self.text)]
+
+    def figures(self) -> list[tuple[int, int]]:
+        """Where tier 3's and tier 2's idioms match ("dying to know", "hit the gym")."""
+        if self._figures is None:
+            tiers = (self.rules.tier3, self.rules.tier2)
+            self._figures = [
+                m.span()
+                for tier in tiers
+                if tier is not None
+                for m in tier.idioms.finditer(self.text)
+            ]
+        return self._figures
 
     def negated(self, start: int) -> bool:
         sentence_start = self._sentences[self.sentence_index(start)][0]
@@ -951,23 +965,26 @@ class _Text:
         return rule.level
 
 
-def _opinion_level(text: str, category: CrisisCategory, start: int, end: int) -> CrisisLevel:
-    """The level of a classifier's or the sentence model's finding over ``text[start:end]``,
+def _opinion_view(normalised: str) -> _Text:
+    """The rules' view of a normalised text for the opinions after them: sentences, and every
+    prefilter bit set (the opinions run on few texts, so no word index is worth building)."""
+    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    return _Text(normalised, _rules(), spans, [s for s, _ in spans], [-1] * len(spans), -1)
+
+
+def _opinion_level(view: _Text, category: CrisisCategory, start: int, end: int) -> CrisisLevel:
+    """The level of a classifier's or the sentence model's finding over ``view.text[start:end]``,
     by the rules' time words: a present marker in any of its sentences keeps it urgent; else a
     past-and-over marker, or abuse by a former partner, makes it caution ("my first husband
     used to read my emails"); else urgent. Neither opinion reads time on its own."""
-    rules = _rules()
-    normalised = normalise(text)
-    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
-    view = _Text(normalised, rules, spans, [s for s, _ in spans], [-1] * len(spans), -1)
     over = False
     for index in range(view.sentence_index(start), view.sentence_index(max(start, end - 1)) + 1):
         past, present = view._time_markers(index)
         if present:
             return CrisisLevel.URGENT
         over = over or bool(past)
-    former = category is CrisisCategory.ABUSE and rules.former_partner.search(
-        normalised, start, end
+    former = category is CrisisCategory.ABUSE and view.rules.former_partner.search(
+        view.text, start, end
     )
     return CrisisLevel.CAUTION if over or former else CrisisLevel.URGENT
 
@@ -1082,7 +1099,6 @@ def _third_tier(
     checks as the other tiers', and tier 2's and its own idioms; past-and-over means caution."""
     text = view.text
     done = {(f.category, view.sentence_index(f.start)) for f in found}
-    idioms: list[tuple[int, int]] | None = None
     extra: list[_Found] = []
     for group, guard in zip(tier3.groups, tier3.guards, strict=True):
         spec = group.spec
@@ -1100,11 +1116,7 @@ def _third_tier(
                 continue
             if spec.writer_subject and not _by_writer(tier3, text, spans[index][0], start, end):
                 continue
-            if idioms is None:
-                idioms = [m.span() for m in tier3.idioms.finditer(text)]
-                if tier2 is not None:
-                    idioms += [m.span() for m in tier2.idioms.finditer(text)]
-            if any(s < end and start < e for s, e in idioms):
+            if any(s < end and start < e for s, e in view.figures()):
                 continue
             if (
                 view.excluded(spec.category, start, end)
@@ -1323,6 +1335,7 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
     scores = _unit_scores(model, normalised, units)
     extra: list[_Found] = []
     excluded: dict[int, frozenset[CrisisCategory]] = {}
+    view: _Text | None = None
     for column, (name, threshold) in enumerate(
         zip(model.categories, model.thresholds, strict=True)
     ):
@@ -1335,8 +1348,10 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
                 excluded[index] = _unit_excluded(normalised, *units[index])
             if category not in excluded[index]:
                 start, end = units[index]
-                level = _opinion_level(text, category, start, end)
-                extra.append(_Found(category, level, start, end))
+                view = view or _opinion_view(normalised)
+                extra.append(
+                    _Found(category, _opinion_level(view, category, start, end), start, end)
+                )
                 break
     return extra
 
@@ -1355,18 +1370,19 @@ def _third_opinion(
     if any(f.category is not CrisisCategory.STUCK for f in found):
         return []
     words = classifier.model().scores(text)
-    view = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
-    if view is None or not view.raises(sentence_model.head().threshold):
+    opinion = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
+    if opinion is None or not opinion.raises(sentence_model.head().threshold):
         return []
-    if any(view.start <= start and end <= view.end for start, end in set_aside):
+    start, end = opinion.start, opinion.end
+    if any(start <= s and e <= end for s, e in set_aside):
         return []
-    if _danger_words_all_set_aside(text, view.start, view.end):
+    view = _opinion_view(normalise(text))
+    if _danger_words_all_set_aside(view, start, end):
         return []
-    category = CrisisCategory(view.category)
-    if category in _unit_excluded(normalise(text), view.start, view.end):
+    category = CrisisCategory(opinion.category)
+    if category in _unit_excluded(view.text, start, end):
         return []
-    level = _opinion_level(text, category, view.start, view.end)
-    return [_Found(category, level, view.start, view.end)]
+    return [_Found(category, _opinion_level(view, category, start, end), start, end)]
 
 
 @cache
@@ -1378,28 +1394,18 @@ def _danger_words() -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + ")")
 
 
-def _danger_words_all_set_aside(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` has danger words and the rules set every one aside."""
-    rules = _rules()
-    normalised = normalise(text)
-    lowered = normalised.lower()
-    if len(lowered) != len(normalised):  # lower-casing moved offsets: let the model speak
+def _danger_words_all_set_aside(view: _Text, start: int, end: int) -> bool:
+    """True when ``view.text[start:end]`` has danger words and the rules set every one aside."""
+    lowered = view.text.lower()
+    if len(lowered) != len(view.text):  # lower-casing moved offsets: let the model speak
         return False
     matches = [m.span() for m in _danger_words().finditer(lowered, start, end)]
     if not matches:
         return False
-    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
-    view = _Text(normalised, rules, spans, [s for s, _ in spans], [-1] * len(spans), -1)
-    idioms = [
-        m.span()
-        for tier in (rules.tier2, rules.tier3)
-        if tier is not None
-        for m in tier.idioms.finditer(lowered)
-    ]
     for s, e in matches:
         if view.negated(s) or view.framed(s):
             continue
-        if any(a < e and s < b for a, b in idioms):
+        if any(a < e and s < b for a, b in view.figures()):
             continue
         if any(view.excluded(category, s, e) for category in _PRIORITY):
             continue

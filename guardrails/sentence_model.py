@@ -228,17 +228,16 @@ def opinion(text: str, word_scores: Sequence[float]) -> Opinion | None:
     log-odds per category (``CATEGORIES`` order) for the whole text (``None`` for a text with
     no tokens). Raises when the model cannot be loaded: the caller fails closed."""
     chosen = head()
-    best: Opinion | None = None
-    best_vector: Vector | None = None
+    best: tuple[float, Vector, int, int] | None = None
     for ids, start, end in _ENCODER.pieces(text):
         vector = _ENCODER.embed_ids(ids)
         score = float(chosen.urgent_scores(vector[None, :], word_scores)[0])
-        if best is None or score > best.score:
-            best = Opinion(score, "", start, end)
-            best_vector = vector
-    if best is None or best_vector is None:
+        if best is None or score > best[0]:
+            best = (score, vector, start, end)
+    if best is None:
         return None
-    return Opinion(best.score, chosen.category_of(best_vector, word_scores), best.start, best.end)
+    score, vector, start, end = best
+    return Opinion(score, chosen.category_of(vector, word_scores), start, end)
 
 
 def warm() -> None:
