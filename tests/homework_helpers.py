@@ -88,9 +88,11 @@ def new_assignment(url: str, token: str, label: str | None = None) -> NewAssignm
 def pdf_text(data: bytes) -> str:
     """The text drawn in a PDF made by fpdf2 with a core font: its streams, inflated."""
     chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+    # The end-of-line before "endstream" is left on the stream: compressed bytes may themselves
+    # end in "\r", and decompressobj ignores whatever follows the end of the compressed data.
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
         try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
+            chunks.append(zlib.decompressobj().decompress(stream).decode("latin-1"))
         except zlib.error:
             chunks.append(stream.decode("latin-1"))
     return "".join(chunks)
