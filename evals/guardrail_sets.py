@@ -191,12 +191,12 @@ class _VerdictCase(_Case):
 
 
 class ApologyCase(_VerdictCase):
-    id: str = Field(pattern=r"^apo[a-z]*-\d{3,}$")
+    id: str = Field(pattern=r"^apo[a-z]*[0-9]*-\d{3,}$")
     categories: list[ApologyCategoryName]
 
 
 class AgreementCase(_VerdictCase):
-    id: str = Field(pattern=r"^agr[a-z]*-\d{3,}$")
+    id: str = Field(pattern=r"^agr[a-z]*[0-9]*-\d{3,}$")
     categories: list[AgreementCategoryName]
 
 

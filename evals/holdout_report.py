@@ -5,30 +5,21 @@ rules in ``guardrails/`` or at the development sets. This script runs the guardr
 once and prints a Markdown report. Do not tune the rules or edit the cases against this output:
 once the results have been seen, the sets are no longer an unseen test.
 
-Run: ``.venv/bin/python -m evals.holdout_report [1|2|3|4]``: 1 and 2 are the first two sets
-(crisis, apology, agreement; crisis and apology); 3 and 4 are the later crisis-only sets, each
-measured with and without the sentence model. Set 3 became training data once set 4 was written;
-set 4 is the blind one now.
+Run: ``.venv/bin/python -m evals.holdout_report [1|2|N|FILE]``: 1 and 2 are the first two sets
+(crisis, apology, agreement; crisis and apology); a number N from 3 is ``crisis_holdoutN.jsonl``,
+measured with and without the sentence model; FILE is any ``crisis_*`` or ``apology_*`` file in
+``evals/cases``. Which sets are still blind: ``evals/README.md``.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from evals import guardrail_sets as _sets
-from evals.guardrail_sets import AgreementCategoryName as AgreementFault
-from evals.guardrail_sets import ApologyCategoryName as ApologyFault
-from evals.guardrail_sets import CrisisCategoryName
-from evals.guardrail_sets import Label as VerdictName
-from evals.guardrail_sets import Level as CrisisLevelName
 from guardrails import crisis
 from guardrails.agreement import check_agreement
 from guardrails.apology import check_apology
@@ -42,54 +33,12 @@ VERDICTS = _sets.LABELS
 DANGEROUS: frozenset[str] = frozenset(_sets.DANGEROUS)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-
-
-class CrisisCase(_Strict):
-    id: str = Field(pattern=r"^cri(?:h[0-9]?|[0-9])-\d{3}$")
-    text: str = Field(min_length=1)
-    level: CrisisLevelName
-    categories: list[CrisisCategoryName]
-    note: str
-
-
-class ApologyCase(_Strict):
-    id: str = Field(pattern=r"^apoh2?-\d{3}$")
-    text: str = Field(min_length=1)
-    label: VerdictName
-    categories: list[ApologyFault]
-    note: str
-
-
-class AgreementCase(_Strict):
-    id: str = Field(pattern=r"^agrh-\d{3}$")
-    text: str = Field(min_length=1)
-    label: VerdictName
-    categories: list[AgreementFault]
-
-
-M = TypeVar("M", bound=_Strict)
-
-
-def load_cases(path: Path, model: type[M]) -> list[M]:
-    """Load a JSONL file, validating every line strictly; ids must be unique."""
-    cases: list[M] = []
-    seen: set[str] = set()
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            case = model.model_validate(json.loads(line))
-        except Exception as exc:
-            raise ValueError(f"{path.name}:{lineno}: {exc}") from exc
-        if case.id in seen:
-            raise ValueError(f"{path.name}:{lineno}: duplicate id {case.id}")
-        seen.add(case.id)
-        cases.append(case)
-    return cases
+# One schema for every labelled set: the loaders of ``evals.guardrail_sets`` (extra keys forbidden,
+# levels and categories consistent, ids unique).
+CrisisCase = _sets.CrisisCase
+ApologyCase = _sets.ApologyCase
+AgreementCase = _sets.AgreementCase
+load_cases = _sets.load_jsonl
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,9 +399,27 @@ def _ids_only(lines: list[str]) -> list[str]:
     return out
 
 
+def build_apology_report(
+    name: str,
+    apology_predict: Callable[[str], CheckPred] = predict_apology,
+    cases_dir: Path = CASES_DIR,
+) -> str:
+    """An apology set on its own; misses by id only, as for the crisis sets."""
+    cases = load_cases(cases_dir / name, ApologyCase)
+    section = apology_section(cases, apology_predict)
+    lines = [f"# Apology checker on {name}", "", *_ids_only(section)]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
+    """``1`` and ``2``: the first two holdouts; a number from 3: ``crisis_holdoutN.jsonl``; a
+    file name in ``evals/cases`` (``crisis_...`` or ``apology_...``): that set."""
     version = sys.argv[1] if len(sys.argv) > 1 else "1"
-    if version.isdigit() and int(version) >= 3:
+    if version.startswith("apology_"):
+        print(build_apology_report(version), end="")
+    elif version.startswith("crisis_"):
+        print(build_crisis_report(version), end="")
+    elif version.isdigit() and int(version) >= 3:
         print(build_crisis_report(f"crisis_holdout{version}.jsonl"), end="")
     else:
         print(build_report_v2() if version == "2" else build_report(), end="")
