@@ -17,8 +17,14 @@ SECRET = "the words of a blind case must not reach the report"
     "path", sorted(gs.CASES_DIR.glob("*_holdout*.jsonl")), ids=lambda p: p.name
 )
 def test_every_holdout_file_loads_with_the_shared_schema(path: Path) -> None:
-    model = {"crisis": gs.CrisisCase, "apology": gs.ApologyCase, "agreement": gs.AgreementCase}
-    cases = gs.load_jsonl(path, model[path.name.split("_")[0]])
+    kind = path.name.split("_")[0]
+    cases: list[gs.CrisisCase] | list[gs.ApologyCase] | list[gs.AgreementCase]
+    if kind == "crisis":
+        cases = gs.load_crisis_cases(path)
+    elif kind == "apology":
+        cases = gs.load_apology_cases(path)
+    else:
+        cases = gs.load_agreement_cases(path)
     assert len({c.id for c in cases}) == len(cases) > 0
 
 
