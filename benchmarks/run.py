@@ -26,6 +26,15 @@ DESCRIPTION = (
     "something easier comes along. When I got home you were on your phone and you didn't even "
     "ask how it went. I went to bed without saying a word."
 )[:500]
+# A sincere apology of about 500 characters (the rules accept it, so the learned reading runs).
+APOLOGY = (
+    "I'm sorry I didn't come to your work party on Friday after I told you I would. You had told "
+    "everyone I'd be there, and I left you standing by the door answering questions about me. "
+    "I was tired, and that's no excuse: I chose the sofa over you, and I can see it left you "
+    "embarrassed and feeling like you come second. I also didn't ask how the night went when you "
+    "got home, which made it worse. Next time I commit to something of yours I'll put it in my "
+    "calendar and tell you early if I can't make it."
+)
 
 
 def _time(fn: Callable[[], object], runs: int, warmup: int = 20) -> list[float]:
@@ -53,6 +62,7 @@ def main() -> None:
     from guardrails.crisis import screen
 
     assert len(DESCRIPTION) == 500
+    assert check_apology(APOLOGY, read_meaning=False).accepted
     short = "He decides which of my friends I can still text."
     rows = [
         _row("offline reflection, 500 chars", _time(lambda: reflect_offline(DESCRIPTION), 500)),
@@ -65,7 +75,18 @@ def main() -> None:
             "crisis screen, 500 chars, rules and word classifier only",
             _time(lambda: crisis._screen(DESCRIPTION, "en-US", read_meaning=False), 2000),
         ),
-        _row("apology check, 500 chars", _time(lambda: check_apology(DESCRIPTION), 2000)),
+        _row(
+            "apology check, 500 chars (whole: rules, learned reading)",
+            _time(lambda: check_apology(APOLOGY), 300),
+        ),
+        _row(
+            "apology check, one sentence (whole)",
+            _time(lambda: check_apology("I'm sorry I forgot your birthday."), 300),
+        ),
+        _row(
+            "apology check, 500 chars, rules only",
+            _time(lambda: check_apology(APOLOGY, read_meaning=False), 2000),
+        ),
         _row("agreement check, 500 chars", _time(lambda: check_agreement(DESCRIPTION), 2000)),
     ]
     cli = [str(Path(sys.executable).with_name("heardwell")), "reflect", DESCRIPTION]

@@ -404,11 +404,27 @@ def build_apology_report(
     apology_predict: Callable[[str], CheckPred] = predict_apology,
     cases_dir: Path = CASES_DIR,
 ) -> str:
-    """An apology set on its own; misses by id only, as for the crisis sets."""
+    """An apology set measured twice, with and without the learned reading; misses by id only,
+    as for the crisis sets."""
     cases = load_cases(cases_dir / name, ApologyCase)
-    section = apology_section(cases, apology_predict)
-    lines = [f"# Apology checker on {name}", "", *_ids_only(section)]
+    lines = [
+        f"# Apology checker on {name}",
+        "",
+        *_ids_only(apology_section(cases, apology_predict)),
+        "",
+        "## Without the learned reading (rules only)",
+        "",
+        *_ids_only(apology_section(cases, predict_apology_rules_only))[2:],
+    ]
     return "\n".join(lines) + "\n"
+
+
+def predict_apology_rules_only(text: str) -> CheckPred:
+    """The apology checker without its learned second opinion: what the model adds."""
+    result = check_apology(text, read_meaning=False)
+    return CheckPred(
+        verdict=_value(result.verdict), findings=tuple(str(f.category) for f in result.findings)
+    )
 
 
 def main() -> None:

@@ -4,8 +4,9 @@ Run ``python -m evals.train_crisis_sentence_model``. It writes
 ``guardrails/data/crisis_sentence_head.json`` (see ``guardrails/sentence_model.py``):
 
 * an L2-regularised logistic regression on the sentence embedding, urgent against everything
-  else (caution, none, and as extra negatives the reflection descriptions and the posts of half
-  the C-SSRS Supportive users: ordinary hurts, and talk about suicide to help someone);
+  else (caution, none, and as extra negatives the reflection descriptions and each of their
+  sentences, the labelled apologies, and the posts of half the C-SSRS Supportive users:
+  ordinary hurts and replies, and talk about suicide to help someone);
 * a multinomial logistic regression over the four danger categories, fit on urgent and caution
   cases (a case with two categories counts once for each); the word classifier's log-odds per
   category are added to its log-probabilities at a weight chosen by the same
@@ -31,8 +32,6 @@ The blind sets (``CRISIS_BLIND_FILES``) are never read here.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,19 +42,30 @@ import numpy as np
 import numpy.typing as npt
 
 from evals.guardrail_sets import (
+    APOLOGY_TRAINING_FILES,
     CASES_DIR,
     CRISIS_TRAINING_FILES,
     CrisisCase,
+    load_apology_cases,
     load_crisis_cases,
     load_cssrs,
     load_reflection_yaml,
 )
+from evals.linear_heads import (
+    category_log_probabilities,
+    dumps,
+    embeddings,
+    fit_binary,
+    fit_categories,
+    rounded,
+    scores,
+)
 from guardrails import sentence_model
-from guardrails._cache import cache_dir
 
 CRISIS_FILES: tuple[str, ...] = CRISIS_TRAINING_FILES
 NEGATIVE_FILES: tuple[str, ...] = ("reflections.yaml", "reflections_train.yaml")
 SUPPORT_TALK = "cssrs_reddit_500_users.csv (Supportive users at even positions)"
+EVERYDAY_TALK = "sentences of the reflections, and the apology sets"
 OUT_PATH = (
     Path(__file__).resolve().parent.parent / "guardrails" / "data" / "crisis_sentence_head.json"
 )
@@ -87,7 +97,28 @@ def load_examples(files: Sequence[str] = CRISIS_FILES) -> list[Example]:
         for reflection in load_reflection_yaml(CASES_DIR / name):
             out.append(Example(name, reflection.text, False, False, ()))
     out.extend(Example(SUPPORT_TALK, post, False, False, ()) for post in support_posts())
+    out.extend(Example(EVERYDAY_TALK, text, False, False, ()) for text in everyday_talk())
     return out
+
+
+def everyday_talk() -> list[str]:
+    """Ordinary couple talk, short and long: each sentence of the reflection descriptions, and
+    the labelled apologies (what partners write back), as extra negatives. Without them the
+    head learned that a short text with no topic ("That makes sense.") looks like the quiet
+    urgent one-liners of the crisis sets. Texts in which the rules and the word classifier
+    find danger are left out: an apology for a shove is not ordinary talk."""
+    from guardrails import crisis
+    from guardrails._patterns import split_sentences
+
+    texts: list[str] = []
+    for name in NEGATIVE_FILES:
+        for reflection in load_reflection_yaml(CASES_DIR / name):
+            pieces = [s.text.strip() for s in split_sentences(reflection.text)]
+            texts.extend(p for p in pieces if len(p.split()) >= 2)
+    for name in APOLOGY_TRAINING_FILES:
+        texts.extend(case.text for case in load_apology_cases(CASES_DIR / name))
+    unique = list(dict.fromkeys(texts))
+    return [t for t in unique if not crisis._screen(t, "en-US", read_meaning=False).categories]
 
 
 def support_posts() -> list[str]:
@@ -103,81 +134,16 @@ def _example(name: str, case: CrisisCase) -> Example:
     return Example(name, case.text, case.level == "urgent", case.level == "none", cats)
 
 
-def embeddings(texts: Sequence[str]) -> Matrix:
-    """Embeddings of ``texts`` (first piece, as :func:`sentence_model.embed`), cached on disk by
-    the model and the texts: these are the labelled sets, never a person's text."""
-    digest = hashlib.sha256(sentence_model.MODEL_SHA256.encode())
-    for text in texts:
-        digest.update(hashlib.sha256(text.encode()).digest())
-    path = cache_dir() / f"embeddings-{digest.hexdigest()[:24]}.npy"
-    try:
-        cached = np.load(path)
-        if cached.shape == (len(texts), sentence_model.DIMENSION):
-            return np.asarray(cached, dtype=np.float64)
-    except (OSError, ValueError):
-        pass
-    matrix = np.stack([sentence_model.embed(t) for t in texts]).astype(np.float64)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        np.save(path, matrix)
-    except OSError:
-        pass
-    return matrix
-
-
 # ------------------------------------------------------------------------------------ fitting
-
-
-def fit_binary(x: Matrix, y: npt.NDArray[np.float64], lam: float) -> Matrix:
-    """Weights (last one the bias) of an L2 logistic regression, by Newton's method."""
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
-    penalty = np.full(xb.shape[1], lam)
-    penalty[-1] = 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
-        gradient = xb.T @ (p - y) + penalty * w
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
-
-
-def fit_categories(x: Matrix, labels: Sequence[int], lam: float) -> Matrix:
-    """Weights (classes, features + 1) of an L2 multinomial logistic regression (gradient
-    descent with a fixed step; the problem is small and convex)."""
-    k = len(sentence_model.CATEGORIES)
-    xb = np.hstack([x, np.ones((len(x), 1))])
-    target = np.zeros((len(x), k))
-    target[np.arange(len(x)), labels] = 1.0
-    w = np.zeros((k, xb.shape[1]))
-    for _ in range(3000):
-        logits = xb @ w.T
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        gradient = (p - target).T @ xb / len(x) + lam * np.hstack([w[:, :-1], np.zeros((k, 1))])
-        w -= 2.0 * gradient
-    return w
 
 
 def fit_category_head(examples: Sequence[Example], x: Matrix, use: npt.NDArray[np.bool_]) -> Matrix:
     """The category head fit on the dangerous cases among ``use`` (one row per category)."""
     rows = [(i, c) for i, e in enumerate(examples) if use[i] for c in e.categories]
     labels = [sentence_model.CATEGORIES.index(c) for _, c in rows]
-    return fit_categories(x[[i for i, _ in rows]], labels, CATEGORY_LAMBDA)
-
-
-def category_log_probabilities(w: Matrix, x: Matrix) -> Matrix:
-    logits = x @ w[:, :-1].T + w[:, -1]
-    logits -= logits.max(axis=1, keepdims=True)
-    return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
-
-
-def scores(w: Matrix, x: Matrix) -> Matrix:
-    return np.asarray(x @ w[:-1] + w[-1], dtype=np.float64)
+    return fit_categories(
+        x[[i for i, _ in rows]], labels, len(sentence_model.CATEGORIES), CATEGORY_LAMBDA
+    )
 
 
 def word_scores(train: Sequence[Example], texts: Sequence[str]) -> Matrix:
@@ -297,7 +263,7 @@ def build(examples: Sequence[Example]) -> tuple[dict[str, Any], CrossValidation]
 
 
 def _rounded(values: Matrix) -> list[float]:
-    return [round(float(v), DIGITS) for v in values]
+    return rounded(values, DIGITS)
 
 
 # ------------------------------------------------------------------------------------ assess
@@ -352,10 +318,6 @@ def _urgent(result: Any) -> bool:
 
 def _alarm(result: Any) -> bool:
     return str(result.level) != "none" or any(str(c) != "stuck" for c in result.categories)
-
-
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -254,6 +254,9 @@ class Scan:
     hits: list[Hit]
     # Whether any ``ownership`` pattern matches somewhere in the text.
     owned: bool
+    # Matches an ``unless`` rule or reported speech excused: phrasings the rules read as sincere
+    # here ("I didn't mean to, and I did"). Offsets into the text.
+    set_aside: tuple[tuple[int, int], ...] = ()
 
 
 def _loosen(source: str) -> str:
@@ -435,6 +438,7 @@ class _Text:
         "reported",
         "rules",
         "sentences",
+        "set_aside",
         "whole",
         "woken",
     )
@@ -481,6 +485,7 @@ class _Text:
         # Answers of ``unless_near`` (by family and sentence) and ``unless_anywhere`` (by family).
         self.near: dict[tuple[int, int], bool] = {}
         self.anywhere: dict[int, bool] = {}
+        self.set_aside: list[tuple[int, int]] = []
 
     def reported_speech_end(self, index: int) -> int | None:
         """Where the earliest reporting clause ends ("when I said"), or None if there is none.
@@ -501,9 +506,9 @@ class _Text:
         return end
 
     def suppressed(self, family: Family, index: int, match_start: int, match_end: int) -> bool:
+        """Whether an ``unless`` rule or reported speech excuses this match (``only_after`` is
+        checked by the caller: a match before any apology is not applicable, not excused)."""
         sentence, present = self.sentences[index].text, self.masks[index]
-        if family.only_after and not self.follows(family, index, match_start):
-            return True
         if _any_guarded(family.unless_before, sentence[:match_start], present):
             return True
         if _any_guarded(family.unless_after, sentence[match_end:], present):
@@ -557,7 +562,10 @@ class _Text:
             local_start, local_end = _span_of(match)
             if local_start == local_end:
                 continue
+            if family.only_after and not self.follows(family, index, match.start()):
+                continue  # not applicable here, rather than read as sincere
             if self.suppressed(family, index, match.start(), match.end()):
+                self.set_aside.append((sentence.start + local_start, sentence.start + local_end))
                 continue
             into.append(Hit(family, sentence.start + local_start, sentence.start + local_end))
 
@@ -616,7 +624,8 @@ def scan(rules: Rules, text: str) -> Scan:
     """The findings of :func:`find_hits`, and whether any ``ownership`` pattern matches."""
     prepared = _Text(rules, text)
     owned = _any_guarded(rules.guarded_ownership, prepared.whole, prepared.present)
-    return Scan(hits=_resolve(_raw_hits(prepared)), owned=owned)
+    hits = _resolve(_raw_hits(prepared))
+    return Scan(hits=hits, owned=owned, set_aside=tuple(prepared.set_aside))
 
 
 def find_hits(rules: Rules, text: str) -> list[Hit]:

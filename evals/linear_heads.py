@@ -1,0 +1,99 @@
+"""Linear heads over the sentence model's embeddings, shared by the training scripts.
+
+``evals.train_crisis_sentence_model`` and ``evals.train_apology_model`` fit small logistic
+regressions on ``guardrails.sentence_model`` embeddings of the labelled sets; this module holds
+the fitting (plain numpy, Newton's method or fixed-step gradient descent: the problems are small
+and convex) and the on-disk cache of the labelled sets' embeddings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from guardrails import sentence_model
+from guardrails._cache import cache_dir
+
+Matrix = npt.NDArray[np.float64]
+
+
+def embeddings(texts: Sequence[str]) -> Matrix:
+    """Embeddings of ``texts`` (first piece, as :func:`sentence_model.embed`), cached on disk by
+    the model and the texts: these are the labelled sets, never a person's text."""
+    digest = hashlib.sha256(sentence_model.MODEL_SHA256.encode())
+    for text in texts:
+        digest.update(hashlib.sha256(text.encode()).digest())
+    path = cache_dir() / f"embeddings-{digest.hexdigest()[:24]}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape == (len(texts), sentence_model.DIMENSION):
+            return np.asarray(cached, dtype=np.float64)
+    except (OSError, ValueError):
+        pass
+    matrix = np.stack([sentence_model.embed(t) for t in texts]).astype(np.float64)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        np.save(path, matrix)
+    except OSError:
+        pass
+    return matrix
+
+
+def fit_binary(x: Matrix, y: npt.NDArray[np.float64], lam: float) -> Matrix:
+    """Weights (last one the bias) of an L2 logistic regression, by Newton's method."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    penalty = np.full(xb.shape[1], lam)
+    penalty[-1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(xb @ w)))
+        gradient = xb.T @ (p - y) + penalty * w
+        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def fit_categories(x: Matrix, labels: Sequence[int], classes: int, lam: float) -> Matrix:
+    """Weights (classes, features + 1) of an L2 multinomial logistic regression (gradient
+    descent with a fixed step; the problem is small and convex)."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    target = np.zeros((len(x), classes))
+    target[np.arange(len(x)), labels] = 1.0
+    w = np.zeros((classes, xb.shape[1]))
+    for _ in range(3000):
+        logits = xb @ w.T
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        gradient = (p - target).T @ xb / len(x) + lam * np.hstack(
+            [w[:, :-1], np.zeros((classes, 1))]
+        )
+        w -= 2.0 * gradient
+    return w
+
+
+def category_log_probabilities(w: Matrix, x: Matrix) -> Matrix:
+    logits = x @ w[:, :-1].T + w[:, -1]
+    logits -= logits.max(axis=1, keepdims=True)
+    return np.asarray(logits - np.log(np.exp(logits).sum(axis=1, keepdims=True)))
+
+
+def scores(w: Matrix, x: Matrix) -> Matrix:
+    return np.asarray(x @ w[:-1] + w[-1], dtype=np.float64)
+
+
+def rounded(values: Matrix, digits: int) -> list[float]:
+    return [round(float(v), digits) for v in values]
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """A head file's text: sorted keys, one item per line, so diffs stay readable."""
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
