@@ -25,6 +25,10 @@ ST = CrisisCategory.STUCK
 
 # (text, level, category that must be among the categories found)
 MATCHES = [
+    # the danger twins of session 3's figures of speech (simile, taken along, a saving hand)
+    ("He grabbed my arm to stop me leaving the house last night.", U, AB),
+    ("He dragged me to the car by my hair.", U, AB),
+    ("He looks at me like he wants to kill me and last night he hit me.", U, AB),
     # families learnt from holdout 2 (one row per family; variants in crisis_train3.jsonl)
     ("I went through a phase of self-harming in my teens, it's long over", C, SH),
     ("I left notes for my parents. I doubt I'll still be here by Friday.", U, SH),
@@ -211,6 +215,12 @@ MATCHES = [
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # session 3: a simile, taken along unwillingly, a hand that saves, a longer negation
+    "Whenever I bring up money he goes quiet like I've pulled a knife on him.",
+    "She looked at me as if I'd killed her cat when I said I'd skip the wedding.",
+    "My husband dragged me to a work barbecue and then ignored me all afternoon.",
+    "She yanked my sleeve to stop me stepping off the kerb into a van, then laughed at me.",
+    "I'm not going to throw myself off a bridge over a parking ticket, but I'm fuming.",
     # hard negatives for the holdout-2 families
     "My sister's boyfriend hit her last year; she left him and she's doing well now.",
     "I don't think I'll be here by six, traffic is awful, start dinner without me.",
