@@ -42,7 +42,6 @@ import numpy as np
 import numpy.typing as npt
 
 from evals.guardrail_sets import (
-    APOLOGY_TRAINING_FILES,
     CASES_DIR,
     CRISIS_TRAINING_FILES,
     CrisisCase,
@@ -66,6 +65,19 @@ CRISIS_FILES: tuple[str, ...] = CRISIS_TRAINING_FILES
 NEGATIVE_FILES: tuple[str, ...] = ("reflections.yaml", "reflections_train.yaml")
 SUPPORT_TALK = "cssrs_reddit_500_users.csv (Supportive users at even positions)"
 EVERYDAY_TALK = "sentences of the reflections, and the apology sets"
+# The apology sets read as everyday talk: those there were when the heads were last fit (a later
+# apology set joins at the next refit, with the screen measured again on a blind set).
+EVERYDAY_APOLOGY_FILES: tuple[str, ...] = (
+    "apology_dev.jsonl",
+    "apology_train.jsonl",
+    "apology_train2.jsonl",
+    "apology_train3.jsonl",
+    "apology_train4.jsonl",
+    "apology_train5.jsonl",
+    "apology_holdout.jsonl",
+    "apology_holdout2.jsonl",
+    "apology_holdout3.jsonl",
+)
 OUT_PATH = (
     Path(__file__).resolve().parent.parent / "guardrails" / "data" / "crisis_sentence_head.json"
 )
@@ -115,7 +127,7 @@ def everyday_talk() -> list[str]:
         for reflection in load_reflection_yaml(CASES_DIR / name):
             pieces = [s.text.strip() for s in split_sentences(reflection.text)]
             texts.extend(p for p in pieces if len(p.split()) >= 2)
-    for name in APOLOGY_TRAINING_FILES:
+    for name in EVERYDAY_APOLOGY_FILES:
         texts.extend(case.text for case in load_apology_cases(CASES_DIR / name))
     unique = list(dict.fromkeys(texts))
     return [t for t in unique if not crisis._screen(t, "en-US", read_meaning=False).categories]
