@@ -26,14 +26,15 @@ DESCRIPTION = (
     "something easier comes along. When I got home you were on your phone and you didn't even "
     "ask how it went. I went to bed without saying a word."
 )[:500]
-# A sincere apology of about 500 characters (the rules accept it, so the learned reading runs).
+# A sincere apology of about 500 characters (507): the rules accept it and set nothing aside, so the
+# learned reading runs (the slow path of the apology check).
 APOLOGY = (
     "I'm sorry I didn't come to your work party on Friday after I told you I would. You had told "
     "everyone I'd be there, and I left you standing by the door answering questions about me. "
-    "I was tired, and that's no excuse: I chose the sofa over you, and I can see it left you "
-    "embarrassed and feeling like you come second. I also didn't ask how the night went when you "
-    "got home, which made it worse. Next time I commit to something of yours I'll put it in my "
-    "calendar and tell you early if I can't make it."
+    "I chose the sofa over you, and I can see it left you embarrassed and feeling like you come "
+    "second. I also didn't ask how the night went when you got home, which made it worse. Next "
+    "time I commit to something of yours I'll put it in my calendar and tell you early if I "
+    "can't make it. I'd like to hear how the night was for you."
 )
 
 
@@ -57,12 +58,14 @@ def _row(name: str, samples: list[float]) -> str:
 def main() -> None:
     from assistant.offline.engine import reflect_offline
     from guardrails import crisis
+    from guardrails._patterns import load_rules, scan
     from guardrails.agreement import check_agreement
-    from guardrails.apology import check_apology
+    from guardrails.apology import PATTERN_FILE, check_apology
     from guardrails.crisis import screen
 
     assert len(DESCRIPTION) == 500
     assert check_apology(APOLOGY, read_meaning=False).accepted
+    assert not scan(load_rules(PATTERN_FILE), APOLOGY).set_aside
     short = "He decides which of my friends I can still text."
     rows = [
         _row("offline reflection, 500 chars", _time(lambda: reflect_offline(DESCRIPTION), 500)),
@@ -76,7 +79,7 @@ def main() -> None:
             _time(lambda: crisis._screen(DESCRIPTION, "en-US", read_meaning=False), 2000),
         ),
         _row(
-            "apology check, 500 chars (whole: rules, learned reading)",
+            "apology check, 507-char sincere apology (whole: rules, learned reading)",
             _time(lambda: check_apology(APOLOGY), 300),
         ),
         _row(
@@ -84,7 +87,7 @@ def main() -> None:
             _time(lambda: check_apology("I'm sorry I forgot your birthday."), 300),
         ),
         _row(
-            "apology check, 500 chars, rules only",
+            "apology check, the same, rules only",
             _time(lambda: check_apology(APOLOGY, read_meaning=False), 2000),
         ),
         _row("agreement check, 500 chars", _time(lambda: check_agreement(DESCRIPTION), 2000)),
