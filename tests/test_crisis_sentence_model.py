@@ -137,11 +137,12 @@ def test_the_most_worrying_piece_decides_and_is_the_span(monkeypatch: pytest.Mon
 # The hard negatives the rule tests hold at none (written for the rules, many to trip the word
 # classifier). The whole screen, sentence model included, raises some of them: 8 of 103 when
 # the model was added, 9 once both learned layers were refit on 23 sets (the word classifier
-# now raises "Growing up my mum used to throw parties for everyone."), against the issue's
-# target of at most 5%. The share is held rather than each text (no model of meaning gets
-# every one right): the target as a known failure, and a guard against it getting worse.
+# now raises "Growing up my mum used to throw parties for everyone."), and 8 of 108 after
+# session 3's figure-of-speech rules and their five new rows, against the issue's target of
+# at most 5%. The share is held rather than each text (no model of meaning gets every one
+# right): the target as a known failure, and a guard against it getting worse.
 HARD_NEGATIVE_TARGET = 0.05
-HARD_NEGATIVE_GUARD = 9 / 103
+HARD_NEGATIVE_GUARD = 8 / 108
 
 
 def _raised_hard_negatives() -> tuple[list[str], int]:
@@ -160,7 +161,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
     assert len(raised) / total <= HARD_NEGATIVE_GUARD
 
 
-@pytest.mark.xfail(reason="9/103 raised with the sentence model; target 5%", strict=True)
+@pytest.mark.xfail(reason="8/108 raised with the sentence model; target 5%", strict=True)
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
     assert len(raised) / total <= HARD_NEGATIVE_TARGET
