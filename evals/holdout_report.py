@@ -23,7 +23,8 @@ from evals import guardrail_sets as _sets
 from guardrails import crisis
 from guardrails.agreement import check_agreement
 from guardrails.apology import check_apology
-from guardrails.crisis import screen
+from guardrails.crisis import CrisisResult, screen
+from guardrails.findings import CheckResult
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -62,8 +63,7 @@ def _value(x: object) -> str:
     return str(getattr(x, "value", x))
 
 
-def predict_crisis(text: str) -> CrisisPred:
-    result = screen(text)
+def _crisis_pred(result: CrisisResult) -> CrisisPred:
     return CrisisPred(
         level=_value(result.level),
         categories=tuple(_value(c) for c in result.categories),
@@ -71,18 +71,32 @@ def predict_crisis(text: str) -> CrisisPred:
     )
 
 
-def predict_apology(text: str) -> CheckPred:
-    result = check_apology(text)
+def _check_pred(result: CheckResult) -> CheckPred:
     return CheckPred(
         verdict=_value(result.verdict), findings=tuple(str(f.category) for f in result.findings)
     )
+
+
+def predict_crisis(text: str) -> CrisisPred:
+    return _crisis_pred(screen(text))
+
+
+def predict_crisis_rules_only(text: str) -> CrisisPred:
+    """The screen without its sentence model (rules and word classifier): what the model adds."""
+    return _crisis_pred(crisis._screen(text, "en-US", read_meaning=False))
+
+
+def predict_apology(text: str) -> CheckPred:
+    return _check_pred(check_apology(text))
+
+
+def predict_apology_rules_only(text: str) -> CheckPred:
+    """The apology checker without its learned second opinion: what the model adds."""
+    return _check_pred(check_apology(text, read_meaning=False))
 
 
 def predict_agreement(text: str) -> CheckPred:
-    result = check_agreement(text)
-    return CheckPred(
-        verdict=_value(result.verdict), findings=tuple(str(f.category) for f in result.findings)
-    )
+    return _check_pred(check_agreement(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,16 +371,6 @@ def build_report_v2(
     return "\n".join(lines) + "\n"
 
 
-def predict_crisis_rules_only(text: str) -> CrisisPred:
-    """The screen without its sentence model (rules and word classifier): what the model adds."""
-    result = crisis._screen(text, "en-US", read_meaning=False)
-    return CrisisPred(
-        level=_value(result.level),
-        categories=tuple(_value(c) for c in result.categories),
-        error=bool(result.error),
-    )
-
-
 def build_crisis_report(
     name: str,
     crisis_predict: Callable[[str], CrisisPred] = predict_crisis,
@@ -417,14 +421,6 @@ def build_apology_report(
         *_ids_only(apology_section(cases, predict_apology_rules_only))[2:],
     ]
     return "\n".join(lines) + "\n"
-
-
-def predict_apology_rules_only(text: str) -> CheckPred:
-    """The apology checker without its learned second opinion: what the model adds."""
-    result = check_apology(text, read_meaning=False)
-    return CheckPred(
-        verdict=_value(result.verdict), findings=tuple(str(f.category) for f in result.findings)
-    )
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,3 +98,13 @@ def rounded(values: Matrix, digits: int) -> list[float]:
 def dumps(data: dict[str, Any]) -> str:
     """A head file's text: sorted keys, one item per line, so diffs stay readable."""
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
+
+
+def write_head(data: dict[str, Any], path: Path, check: bool) -> int:
+    """Write a head file, or with ``check`` only compare: exit status 1 when it is stale."""
+    text = dumps(data)
+    if check:
+        return 0 if path.read_text(encoding="utf-8") == text else 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0

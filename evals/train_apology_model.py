@@ -35,12 +35,12 @@ from evals.guardrail_sets import APOLOGY_TRAINING_FILES, CASES_DIR, load_apology
 from evals.linear_heads import (
     Matrix,
     category_log_probabilities,
-    dumps,
     embeddings,
     fit_binary,
     fit_categories,
     rounded,
     scores,
+    write_head,
 )
 from guardrails import apology_model, sentence_model
 
@@ -198,17 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(assess(args.assess))
         return 0
     data, cv = build(load_examples())
-    text = dumps(data)
     print(
         f"lambda {cv.lam}; held-out reject recall {cv.recall:.3f} at {cv.false_rejections:.3f} "
         f"sincere apologies turned down (the model alone); category right on "
         f"{cv.category_accuracy:.3f} of rejected apologies"
     )
-    if args.check:
-        return 0 if OUT_PATH.read_text(encoding="utf-8") == text else 1
-    OUT_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT_PATH}")
-    return 0
+    return write_head(data, OUT_PATH, args.check)
 
 
 if __name__ == "__main__":

@@ -52,12 +52,12 @@ from evals.guardrail_sets import (
 )
 from evals.linear_heads import (
     category_log_probabilities,
-    dumps,
     embeddings,
     fit_binary,
     fit_categories,
     rounded,
     scores,
+    write_head,
 )
 from guardrails import sentence_model
 
@@ -345,17 +345,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(assess(args.assess))
         return 0
     data, cv = build(load_examples())
-    text = dumps(data)
     print(
         f"lambda {cv.lam}, word weight {cv.word_weight}; held-out urgent recall {cv.recall:.3f} at "
         f"{cv.false_alarms:.3f} false alarms on level-none cases (sentence model alone); "
         f"category right on {cv.category_accuracy:.3f} of urgent cases"
     )
-    if args.check:
-        return 0 if OUT_PATH.read_text(encoding="utf-8") == text else 1
-    OUT_PATH.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT_PATH}")
-    return 0
+    return write_head(data, OUT_PATH, args.check)
 
 
 if __name__ == "__main__":

@@ -663,6 +663,15 @@ def check_result(findings: Sequence[Finding | dict[str, Any]]) -> CheckResult:
     return CheckResult.model_validate({"verdict": verdict, "findings": findings})
 
 
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start..end`` narrowed past whitespace at either edge."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def whole_text_span(text: str) -> Span:
     """The stripped text as a span, or ``0..0`` when there is nothing but whitespace."""
     stripped = text.strip()

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from guardrails import sentence_model
-from guardrails._patterns import split_sentences
+from guardrails._patterns import split_sentences, strip_span
 from guardrails.apology import ApologyCategory
 
 __all__ = ["CATEGORIES", "Head", "Opinion", "head", "opinion"]
@@ -106,16 +106,8 @@ def opinion(text: str) -> Opinion | None:
     if not score > chosen.threshold:
         return None
     sentences = split_sentences(text)
-    start, end = _trimmed(text, 0, len(text))
+    start, end = strip_span(text, 0, len(text))
     if len(sentences) > 1:
         worst = max(sentences, key=lambda s: chosen.reject_score(sentence_model.embed(s.text)))
-        start, end = _trimmed(text, worst.start, worst.end)
+        start, end = strip_span(text, worst.start, worst.end)
     return Opinion(score, chosen.category_of(vector), start, end)
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -52,7 +52,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails import classifier, sentence_model
 from guardrails._cache import cached_build
-from guardrails._patterns import PatternError, compile_pattern, normalise, split_sentences
+from guardrails._patterns import (
+    PatternError,
+    compile_pattern,
+    normalise,
+    split_sentences,
+    strip_span,
+)
 from guardrails._regex_needs import Shape as _Shape
 from guardrails._regex_needs import as_words as _as_words
 from guardrails._regex_needs import score as _score
@@ -1278,19 +1284,11 @@ def _one_per_stretch(found: list[_Found]) -> list[_Found]:
 def _classifier_units(normalised: str) -> list[tuple[int, int]]:
     """The sentences of the text (stripped of surrounding space), then the whole text when it
     has more than one."""
-    units = [_strip(normalised, s.start, s.end) for s in split_sentences(normalised)]
+    units = [strip_span(normalised, s.start, s.end) for s in split_sentences(normalised)]
     units = [(s, e) for s, e in units if e > s]
     if len(units) > 1:
         units.append((units[0][0], units[-1][1]))
     return units
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _unit_excluded(normalised: str, start: int, end: int) -> frozenset[CrisisCategory]:
