@@ -530,11 +530,21 @@ def practice_feedback(description: str, draft: str) -> PracticeFeedback:
     owned_ok, owned_message = _owned_impact(origin, pieces, rules)
 
     checked = check_apology(draft).findings
+    fixing = _fixing(draft, pieces, rules)
+    if fixing:
+        # The checker's learned reading names the sentence it scores worst in general terms
+        # ("sounds like it moves the blame"); where this page's rules found advice in it,
+        # theirs is the more precise finding, and the learned one is dropped.
+        by_rules = check_apology(draft, read_meaning=False).findings
+        checked = [
+            f
+            for f in checked
+            if f in by_rules or not any(_overlaps(f.span, g.span) for g in fixing)
+        ]
     no_ownership = ApologyCategory.NO_OWNERSHIP.value
     # The checker's "no ownership" says what `owned_impact` says: keep it only when that failed.
     weakening = [f for f in checked if f.category != no_ownership]
     findings = weakening + [f for f in checked if f.category == no_ownership and not owned_ok]
-    fixing = _fixing(draft, pieces, rules)
     # A phrase the checker already highlights ("calm down") is not highlighted twice.
     findings += [f for f in fixing if not any(_overlaps(f.span, g.span) for g in weakening)]
     findings.sort(key=lambda f: (f.span.start, f.span.end))

@@ -55,6 +55,45 @@ def _row(name: str, samples: list[float]) -> str:
     return f"| {name} | {len(samples)} | {statistics.median(samples):.3f} | {p99:.3f} |"
 
 
+def _corpus_rows() -> list[str]:
+    """The whole crisis screen over every reflection description (ordinary hurts written by
+    several authors, 50 to 1,500 characters): each text timed once per round, five rounds
+    pooled; and how many of them the full sentence model had to read."""
+    from evals.guardrail_sets import CASES_DIR, load_reflection_yaml
+    from guardrails import sentence_model
+    from guardrails.crisis import screen
+
+    texts = [
+        r.text
+        for name in ("reflections.yaml", "reflections_train.yaml", "reflections_holdout.yaml")
+        for r in load_reflection_yaml(CASES_DIR / name)
+    ]
+    samples: list[float] = []
+    for _ in range(5):
+        for text in texts:
+            start = time.perf_counter_ns()
+            screen(text)
+            samples.append((time.perf_counter_ns() - start) / 1e6)
+    encoder = sentence_model._ENCODER
+    embed_ids = encoder.embed_ids
+    read: set[int] = set()
+    for index, text in enumerate(texts):
+
+        def counted(ids: list[int], index: int = index) -> sentence_model.Vector:
+            read.add(index)
+            return embed_ids(ids)
+
+        encoder.embed_ids = counted  # type: ignore[method-assign]
+        try:
+            screen(text)
+        finally:
+            del encoder.embed_ids
+    return [
+        _row(f"crisis screen (whole) over {len(texts)} reflection descriptions x 5", samples),
+        f"| ... of which the full sentence model read | {len(read)}/{len(texts)} | | |",
+    ]
+
+
 def main() -> None:
     from assistant.offline.engine import reflect_offline
     from guardrails import crisis
@@ -91,6 +130,7 @@ def main() -> None:
             _time(lambda: check_apology(APOLOGY, read_meaning=False), 2000),
         ),
         _row("agreement check, 500 chars", _time(lambda: check_agreement(DESCRIPTION), 2000)),
+        *_corpus_rows(),
     ]
     cli = [str(Path(sys.executable).with_name("heardwell")), "reflect", DESCRIPTION]
     env = {**os.environ, "HEARDWELL_MODEL": "offline"}

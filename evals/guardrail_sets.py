@@ -53,7 +53,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6, 7 and 8 have been measured once each and are not trained on; 9 is unopened (evals/README.md).
+# training files; 6, 7 and 8 have been measured once each and are not trained on; 9 is unopened
+# (evals/README.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -73,6 +74,8 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_train15.jsonl",
     "crisis_train16.jsonl",
     "crisis_train17.jsonl",
+    "crisis_train18.jsonl",
+    "crisis_train19.jsonl",
     "crisis_holdout.jsonl",
     "crisis_holdout2.jsonl",
     "crisis_holdout3.jsonl",
@@ -97,6 +100,8 @@ APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_train5.jsonl",
     "apology_train6.jsonl",
     "apology_train7.jsonl",
+    "apology_train8.jsonl",
+    "apology_train9.jsonl",
     "apology_holdout.jsonl",
     "apology_holdout2.jsonl",
     "apology_holdout3.jsonl",

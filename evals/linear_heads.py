@@ -45,6 +45,11 @@ def embeddings(texts: Sequence[str]) -> Matrix:
     return matrix
 
 
+def quick_embeddings(texts: Sequence[str]) -> Matrix:
+    """Quick vectors of ``texts`` (first piece, as :func:`sentence_model.quick_embed`)."""
+    return np.stack([sentence_model.quick_embed(t) for t in texts]).astype(np.float64)
+
+
 def fit_binary(x: Matrix, y: npt.NDArray[np.float64], lam: float) -> Matrix:
     """Weights (last one the bias) of an L2 logistic regression, by Newton's method."""
     xb = np.hstack([x, np.ones((len(x), 1))])

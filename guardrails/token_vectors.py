@@ -1,0 +1,86 @@
+"""A quick first read for the sentence model: one vector per token, distilled from the model.
+
+Running all-MiniLM-L6-v2 on 500 characters costs about 30 ms; most texts a person types are
+ordinary and need not wait for it. Following model2vec (Tulkens and van Dongen, 2024), each of
+the tokenizer's 30,522 tokens was passed through the same local model once, on its own, and its
+output vector kept; those vectors were centred, projected on their main directions, weighted so
+that rarer tokens count for more, and stored as 8-bit integers with a scale per token
+(``data/minilm/token_vectors.npz``, written by ``python -m evals.distill_token_vectors``). A
+text's quick vector is the mean of its tokens' vectors: a few microseconds, no model run.
+
+The quick vector reads words, not their order, so it is not trusted to decide anything alone.
+The crisis heads use it twice (``sentence_model``): as a gate, set by cross-validation so low
+that no held-out urgent text the full reading caught fell under it, below which the full
+reading is skipped; and beside the full reading's embedding, where the two together catch more
+than either.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DIMENSION", "FILE", "Table", "load", "quick_vector"]
+
+FILE = "minilm/token_vectors.npz"
+DIMENSION = 256
+
+Vector = npt.NDArray[np.float32]
+
+
+class Table:
+    """The stored token vectors (int8, one scale per token) and how they were made (the mean
+    and the main directions of the model's token outputs, and each token's weight)."""
+
+    def __init__(self, arrays: dict[str, npt.NDArray[np.generic]]) -> None:
+        self.codes = np.asarray(arrays["codes"], dtype=np.int8)
+        self.scales = np.asarray(arrays["scales"], dtype=np.float32)
+        self.mean = np.asarray(arrays["mean"], dtype=np.float32)
+        self.components = np.asarray(arrays["components"], dtype=np.float32)
+        self.weights = np.asarray(arrays["weights"], dtype=np.float32)
+        tokens, dimension = self.codes.shape
+        if dimension != DIMENSION or self.scales.shape != (tokens,):
+            raise ValueError("token vectors have the wrong shape")
+        if self.components.shape != (DIMENSION, self.mean.shape[0]):
+            raise ValueError("token vector directions have the wrong shape")
+        if self.weights.shape != (tokens,):
+            raise ValueError("token weights have the wrong shape")
+
+    def vectors(self, ids: Sequence[int]) -> Vector:
+        """The stored vectors of ``ids`` (one row each)."""
+        rows = np.asarray(ids, dtype=np.int64)
+        out: Vector = self.codes[rows].astype(np.float32) * self.scales[rows, None]
+        return out
+
+    def quick_vector(self, ids: Sequence[int]) -> Vector:
+        """The mean of the tokens' vectors, unit length (zeros for no tokens)."""
+        if not ids:
+            return np.zeros(DIMENSION, dtype=np.float32)
+        mean = self.vectors(ids).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        out: Vector = mean / np.float32(max(norm, 1e-12))
+        return out
+
+
+_LOCK = threading.Lock()
+_TABLE: list[Table] = []
+
+
+def load() -> Table:
+    """The shipped table, read once per process (thread-safe). Raises if missing or malformed:
+    the crisis screen then fails closed."""
+    with _LOCK:
+        if not _TABLE:
+            source = resources.files("guardrails") / "data" / FILE
+            with resources.as_file(source) as path, np.load(path) as arrays:
+                _TABLE.append(Table({name: arrays[name] for name in arrays.files}))
+        return _TABLE[0]
+
+
+def quick_vector(ids: Sequence[int]) -> Vector:
+    """The quick vector of a piece's token ids (without [CLS]/[SEP])."""
+    return load().quick_vector(ids)

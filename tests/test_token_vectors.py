@@ -1,0 +1,72 @@
+"""The token vectors distilled from the sentence model (guardrails/token_vectors.py).
+
+The whole table is rebuilt by ``python -m evals.distill_token_vectors --check`` (half a minute);
+here a sample of tokens is recomputed from the model and compared with what is stored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evals import distill_token_vectors as distil
+from guardrails import sentence_model, token_vectors
+
+
+def _ids(text: str) -> list[int]:
+    ids: list[int] = sentence_model._ENCODER.pieces(text)[0][0]
+    return ids
+
+
+def test_the_table_covers_the_tokenizer() -> None:
+    table = token_vectors.load()
+    tokenizer, _ = sentence_model._ENCODER._load()
+    assert table.codes.shape == (tokenizer.get_vocab_size(), token_vectors.DIMENSION)
+    assert table.mean.shape == (sentence_model.DIMENSION,)
+
+
+def test_stored_vectors_are_the_models_token_outputs_projected() -> None:
+    table = token_vectors.load()
+    ids = np.random.default_rng(7).choice(np.arange(distil.FIRST_WORD, len(table.codes)), 40)
+    outputs = distil.token_outputs(ids.tolist())
+    expected = distil.project(outputs, table.mean, table.components, table.weights[ids])
+    stored = table.vectors(ids.tolist())
+    # Within one quantisation step of each token.
+    step = table.scales[ids][:, None] * (distil.CHECK_TOLERANCE + 0.01)
+    assert np.all(np.abs(stored - expected) <= step)
+
+
+def test_the_directions_are_orthonormal() -> None:
+    components = token_vectors.load().components
+    np.testing.assert_allclose(components @ components.T, np.eye(len(components)), atol=1e-4)
+
+
+def test_quick_vectors_are_unit_length_and_zero_for_nothing() -> None:
+    vector = token_vectors.quick_vector(_ids("We argued about the dishes again."))
+    assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-5)
+    assert not token_vectors.quick_vector([]).any()
+
+
+def test_quick_vectors_keep_some_meaning() -> None:
+    """Words of the same kind lie closer than unrelated ones, as in the model they came from."""
+
+    def quick(text: str) -> np.ndarray:
+        return token_vectors.quick_vector(_ids(text))
+
+    pills = quick("she took too many pills")
+    assert float(pills @ quick("an overdose of tablets")) > float(
+        pills @ quick("the garden fence needs paint")
+    )
+
+
+def test_a_broken_table_is_refused() -> None:
+    table = token_vectors.load()
+    arrays: dict[str, np.ndarray] = {
+        "codes": table.codes[:, :10],
+        "scales": table.scales,
+        "mean": table.mean,
+        "components": table.components,
+        "weights": table.weights,
+    }
+    with pytest.raises(ValueError, match="shape"):
+        token_vectors.Table(arrays)
