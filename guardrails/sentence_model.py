@@ -23,8 +23,8 @@ cross-validation. A text longer than the model reads at once is
 read in pieces of whole sentences, and the most worrying piece decides.
 
 The session and tokenizer load once per process, on first use (about 0.3 s). The gate costs
-about 0.1 ms for 500 characters; a piece that passes it costs a few milliseconds for a
-sentence and about 30 ms for 500 characters on one core.
+about 0.2 ms for 500 characters (mostly tokenising); a piece that passes it costs a few
+milliseconds for a sentence and about 30 ms for 500 characters on one core.
 """
 
 from __future__ import annotations
