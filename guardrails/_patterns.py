@@ -35,6 +35,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails._cache import cached_build
+from guardrails._lazy_re import LazyPattern, Regex
 from guardrails._regex_needs import Shape as _Shape
 from guardrails._regex_needs import as_words as _as_words
 from guardrails._regex_needs import score as _score
@@ -124,7 +125,7 @@ class Guarded:
     mask, at least one of its needles. No masks means the pattern always has to run.
     """
 
-    pattern: re.Pattern[str]
+    pattern: Regex
     needs: tuple[int, ...]
     # ``needs[1:]`` padded with -1 (met by any non-empty mask) to two masks, for the hot loop; the
     # first mask is met when a word of the sentence wakes the pattern (see ``_Needles``).
@@ -137,7 +138,7 @@ class Family:
 
     spec: FamilySpec
     priority: int
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Regex, ...]
     guarded: tuple[Guarded, ...]
     unless_before: tuple[Guarded, ...]
     unless_after: tuple[Guarded, ...]
@@ -225,8 +226,8 @@ class Rules:
     """A compiled pattern file."""
 
     families: tuple[Family, ...]
-    reported_speech: tuple[re.Pattern[str], ...]
-    ownership: tuple[re.Pattern[str], ...]
+    reported_speech: tuple[Regex, ...]
+    ownership: tuple[Regex, ...]
     messages: dict[str, dict[str, str]]
     guarded_reported_speech: tuple[Guarded, ...] = ()
     guarded_ownership: tuple[Guarded, ...] = ()
@@ -264,7 +265,7 @@ def _loosen(source: str) -> str:
     return source.replace("'", "'?").replace(" ?", r"\s*").replace(" ", r"\s+")
 
 
-def compile_pattern(source: str, lexicon: dict[str, str]) -> re.Pattern[str]:
+def compile_pattern(source: str, lexicon: dict[str, str]) -> LazyPattern:
     """Expand the readability conventions of a pattern file and compile the result."""
 
     def expand(match: re.Match[str]) -> str:
@@ -275,12 +276,12 @@ def compile_pattern(source: str, lexicon: dict[str, str]) -> re.Pattern[str]:
 
     expanded = _loosen(_LEXICON_TOKEN.sub(expand, source))
     try:
-        return re.compile(expanded, _FLAGS)
+        return LazyPattern(expanded, _FLAGS)
     except re.error as exc:
         raise PatternError(f"pattern {source!r} does not compile: {exc}") from exc
 
 
-def _compile_all(sources: Iterable[str], lexicon: dict[str, str]) -> tuple[re.Pattern[str], ...]:
+def _compile_all(sources: Iterable[str], lexicon: dict[str, str]) -> tuple[Regex, ...]:
     return tuple(compile_pattern(source, lexicon) for source in sources)
 
 
@@ -295,7 +296,7 @@ def _shape_of_sequence(items: Any) -> _Shape:
     return shape_of_sequence(items, lookbehind=True)
 
 
-def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+def _needle_sets(pattern: Regex) -> list[frozenset[str]]:
     if _sre_parser is None:  # pragma: no cover
         return []
     try:
@@ -310,13 +311,13 @@ def _needle_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
     return sets[:_MAX_GROUPS]
 
 
-def _guard(pattern: re.Pattern[str], needles: _Needles) -> Guarded:
+def _guard(pattern: Regex, needles: _Needles) -> Guarded:
     needs = tuple(needles.mask(s) for s in _needle_sets(pattern))
     b, c = (*needs[1:], -1, -1)[:2]
     return Guarded(pattern, needs, (b, c))
 
 
-def _guard_all(patterns: Iterable[re.Pattern[str]], needles: _Needles) -> tuple[Guarded, ...]:
+def _guard_all(patterns: Iterable[Regex], needles: _Needles) -> tuple[Guarded, ...]:
     return tuple(_guard(p, needles) for p in patterns)
 
 
@@ -328,7 +329,7 @@ def load_rules(filename: str) -> Rules:
     """Load and compile ``guardrails/data/<filename>`` once per process (from the disk cache
     when an earlier process built the same rules)."""
     here = Path(__file__).resolve().parent
-    sources = (here / "data" / filename, Path(__file__).resolve())
+    sources = (here / "data" / filename, Path(__file__).resolve(), here / "_lazy_re.py")
     return cached_build(filename.removesuffix(".yaml"), sources, lambda: _build_rules(filename))
 
 
@@ -396,7 +397,7 @@ def split_sentences(text: str) -> list[Sentence]:
     ]
 
 
-def any_match(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
+def any_match(patterns: Sequence[Regex], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
@@ -553,9 +554,7 @@ class _Text:
         previous = self.sentences[index - 1].text
         return _any_guarded(family.only_after, previous, self.masks[index - 1])
 
-    def collect(
-        self, family: Family, pattern: re.Pattern[str], index: int, into: list[Hit]
-    ) -> None:
+    def collect(self, family: Family, pattern: Regex, index: int, into: list[Hit]) -> None:
         """Add the matches of ``pattern`` in sentence ``index`` that no ``unless`` rule excuses."""
         sentence = self.sentences[index]
         for match in pattern.finditer(sentence.text):

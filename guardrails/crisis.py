@@ -52,6 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from guardrails import classifier, sentence_model
 from guardrails._cache import cached_build
+from guardrails._lazy_re import Regex
 from guardrails._patterns import (
     PatternError,
     compile_pattern,
@@ -337,10 +338,10 @@ class _Family:
     spec: _FamilySpec
     # What ``_Text.level`` reads: the family as an urgent rule of its category.
     rule: _RuleSpec
-    harm: re.Pattern[str]
-    frame: re.Pattern[str] | None
-    cue: re.Pattern[str] | None
-    also_if: re.Pattern[str] | None
+    harm: Regex
+    frame: Regex | None
+    cue: Regex | None
+    also_if: Regex | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,11 +351,11 @@ class _Tier2:
     guards: tuple[_Guard, ...]
     # One search for the bits of words every harm match holds (read off the patterns, so it
     # cannot skip a text a family would match): a text without any skips tier 2.
-    prefilter: re.Pattern[str]
-    idioms: re.Pattern[str]
-    over: re.Pattern[str]
-    partner_target: re.Pattern[str]
-    third_party: re.Pattern[str]
+    prefilter: Regex
+    idioms: Regex
+    over: Regex
+    partner_target: Regex
+    third_party: Regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,8 +363,8 @@ class _Group:
     spec: _Tier3Group
     # What ``_Text.level`` reads: the group as an urgent rule of its category.
     rule: _RuleSpec
-    danger: re.Pattern[str]
-    anchor: re.Pattern[str] | None
+    danger: Regex
+    anchor: Regex | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,19 +372,19 @@ class _Tier3:
     groups: tuple[_Group, ...]
     # The guard (see ``_Rule``) of each group's danger words: the word-index gate.
     guards: tuple[_Guard, ...]
-    prefilter: re.Pattern[str]
+    prefilter: Regex
     # Tier 3's own everyday figures of speech, beside tier 2's idioms.
-    idioms: re.Pattern[str]
-    persons: re.Pattern[str]
-    writer: re.Pattern[str]
+    idioms: Regex
+    persons: Regex
+    writer: Regex
 
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
     spec: _RuleSpec
-    regex: re.Pattern[str]
-    context: re.Pattern[str] | None
-    near: tuple[re.Pattern[str], ...] = ()
+    regex: Regex
+    context: Regex | None
+    near: tuple[Regex, ...] = ()
     # The prefilter (see ``_Words``): ``words`` is the mask of the one-word ``needs``,
     # ``phrases`` the ``needs`` with a space; ``guard`` and ``context_guard`` are the masks read
     # off the pattern and the context (each must be met for them to be able to match).
@@ -397,18 +398,16 @@ class _Rule:
 @dataclass(frozen=True, slots=True)
 class _Rules:
     rules: tuple[_Rule, ...]
-    exclusions: tuple[
-        tuple[re.Pattern[str], frozenset[CrisisCategory], re.Pattern[str] | None], ...
-    ]
-    frames: re.Pattern[str]
-    negation: re.Pattern[str]
-    negation_exceptions: re.Pattern[str]
+    exclusions: tuple[tuple[Regex, frozenset[CrisisCategory], Regex | None], ...]
+    frames: Regex
+    negation: Regex
+    negation_exceptions: Regex
     window_words: int
-    clause_breaks: re.Pattern[str]
-    past: re.Pattern[str]
-    present: re.Pattern[str]
-    carries_back: re.Pattern[str]
-    former_partner: re.Pattern[str]
+    clause_breaks: Regex
+    past: Regex
+    present: Regex
+    carries_back: Regex
+    former_partner: Regex
     words: _Words = field(default_factory=lambda: _Words())
     tier2: _Tier2 | None = None
     tier3: _Tier3 | None = None
@@ -576,7 +575,7 @@ def _alternatives(items: Any, budget: int = _MAX_ALTERNATIVES) -> list[list[Any]
     return [items]
 
 
-def _guard(pattern: re.Pattern[str], words: _Words) -> _Guard:
+def _guard(pattern: Regex, words: _Words) -> _Guard:
     """What any match of ``pattern`` holds (see ``_Guard``); empty when nothing is known."""
     if _sre_parser is None:  # pragma: no cover
         return None
@@ -622,7 +621,7 @@ def _resolve_lexicon(raw: dict[str, str]) -> dict[str, str]:
     return resolved
 
 
-def _any_of(sources: Iterable[str], lexicon: dict[str, str]) -> re.Pattern[str]:
+def _any_of(sources: Iterable[str], lexicon: dict[str, str]) -> Regex:
     return compile_pattern("|".join(f"(?:{source})" for source in sources), lexicon)
 
 
@@ -635,6 +634,7 @@ def _rules() -> _Rules:
         here / "data" / "crisis_patterns.yaml",
         Path(__file__).resolve(),
         here / "_patterns.py",
+        here / "_lazy_re.py",
     )
     return cached_build("crisis", sources, _build_rules)
 
@@ -711,7 +711,7 @@ def _build_rules() -> _Rules:
     )
 
 
-def _needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def _needles(pattern: Regex) -> frozenset[str] | None:
     """Bits of words one of which every match of ``pattern`` holds (``None``: unknown).
 
     Read off the parsed pattern as for the guards (see the prefilter notes above): for each way
@@ -1210,7 +1210,7 @@ def _by_writer(tier3: _Tier3, text: str, sentence_start: int, start: int, end: i
 
 
 def _per_sentence(
-    regex: re.Pattern[str],
+    regex: Regex,
     text: str,
     spans: list[tuple[int, int]],
     masks: list[int],
@@ -1384,7 +1384,7 @@ def _third_opinion(
 
 
 @cache
-def _danger_words() -> re.Pattern[str]:
+def _danger_words() -> Regex:
     path = resources.files("guardrails") / "data" / "crisis_danger_words.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     entries = {" ".join(e.split()) for group in data["stems"].values() for e in group.split(",")}

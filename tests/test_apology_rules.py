@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from guardrails import apology
+from guardrails._lazy_re import LazyPattern
 from guardrails._patterns import PatternError, compile_pattern, load_rules
 from guardrails.apology import PATTERN_FILE, ApologyCategory
 from guardrails.findings import CheckResult, Verdict
@@ -678,7 +678,11 @@ def test_pattern_conventions() -> None:
 def test_patterns_are_compiled_once() -> None:
     assert load_rules(PATTERN_FILE) is load_rules(PATTERN_FILE)
     families = load_rules(PATTERN_FILE).families
-    assert all(isinstance(p, re.Pattern) for f in families for p in f.patterns)
+    patterns = [p for f in families for p in f.patterns]
+    # Each compiles at most once per process: when built, or on first use after the cache.
+    assert all(isinstance(p, LazyPattern) for p in patterns)
+    first = patterns[0]
+    assert isinstance(first, LazyPattern) and first.compiled is first.compiled
 
 
 def test_only_after_counts_a_match_only_after_an_apology() -> None:
