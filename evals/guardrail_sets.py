@@ -53,7 +53,7 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6, 7 and 8 have been measured once each and are not trained on; 9 is unopened
+# training files; 6 to 9 have been measured once each and are not trained on; 10 is unopened
 # (evals/README.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
@@ -87,10 +87,11 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout7.jsonl",
     "crisis_holdout8.jsonl",
     "crisis_holdout9.jsonl",
+    "crisis_holdout10.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
-# before they joined them. Holdouts 5 (measured once) and 6 (unopened) are blind.
+# before they joined them. Holdouts 5 and 6 (measured once each) and 7 (unopened) are blind.
 APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_dev.jsonl",
     "apology_train.jsonl",
@@ -107,7 +108,11 @@ APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_holdout3.jsonl",
     "apology_holdout4.jsonl",
 )
-APOLOGY_BLIND_FILES: tuple[str, ...] = ("apology_holdout5.jsonl", "apology_holdout6.jsonl")
+APOLOGY_BLIND_FILES: tuple[str, ...] = (
+    "apology_holdout5.jsonl",
+    "apology_holdout6.jsonl",
+    "apology_holdout7.jsonl",
+)
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"
 
