@@ -39,9 +39,9 @@ from evals.linear_heads import (
     embeddings,
     fit_binary,
     fit_categories,
+    held_out_scores,
     quick_embeddings,
     rounded,
-    scores,
     write_head,
 )
 from guardrails import apology_model, sentence_model
@@ -110,10 +110,7 @@ def cross_validate(examples: Sequence[Example], x: Matrix) -> CrossValidation:
     )
     best: CrossValidation | None = None
     for lam in LAMBDAS:
-        held = np.zeros(len(examples))
-        for name in names:
-            test = files == name
-            held[test] = scores(fit_binary(x[~test], y[~test], lam), x[test])
+        held = held_out_scores(x, y, files, names, lam)
         threshold = float(np.quantile(held[y == 0], 1 - FALSE_REJECTION_BUDGET))
         recall = float((held[y > 0] > threshold).mean())
         false_rejections = float((held[y == 0] > threshold).mean())

@@ -62,9 +62,9 @@ from evals.linear_heads import (
     embeddings,
     fit_binary,
     fit_categories,
+    held_out_scores,
     quick_embeddings,
     rounded,
-    scores,
     write_head,
 )
 from guardrails import sentence_model
@@ -227,10 +227,7 @@ def cross_validate(examples: Sequence[Example], x: Matrix, quick: Matrix) -> Cro
     category_weight = max(CATEGORY_WORD_WEIGHTS, key=lambda w: (accuracy[w], -w))
     best: tuple[float, float, float, float, float, Matrix] | None = None
     for lam in LAMBDAS:
-        held = np.zeros(len(examples))
-        for name in names:
-            test = files == name
-            held[test] = scores(fit_binary(both[~test], y[~test], lam), both[test])
+        held = held_out_scores(both, y, files, names, lam)
         for weight in WORD_WEIGHTS:
             total = held + weight * clipped(words)
             threshold = float(np.quantile(total[none], 1 - FALSE_ALARM_BUDGET))
@@ -240,11 +237,7 @@ def cross_validate(examples: Sequence[Example], x: Matrix, quick: Matrix) -> Cro
                 best = (lam, weight, threshold, recall, fa, total)
     assert best is not None
     lam, weight, threshold, recall, fa, total = best
-    gate = np.zeros(len(examples))
-    for name in names:
-        test = files == name
-        gate[test] = scores(fit_binary(quick[~test], y[~test], lam), quick[test])
-    gate += weight * clipped(words)
+    gate = held_out_scores(quick, y, files, names, lam) + weight * clipped(words)
     caught = (y > 0) & crisis & (total > threshold)
     gate_threshold = float(gate[caught].min()) - GATE_MARGIN
     return CrossValidation(

@@ -137,16 +137,21 @@ class Head:
     ) -> npt.NDArray[np.float64]:
         """The gate's log-odds of each row of ``quick`` (quick vectors), given the word
         classifier's log-odds per category for the whole text (its strongest counts)."""
-        words = self.word_weight * _clip(max(word_scores))
-        return (quick @ self.gate_weights + self.gate_bias + words).astype(np.float64)
+        return (quick @ self.gate_weights + self.gate_bias + self._words(word_scores)).astype(
+            np.float64
+        )
 
     def urgent_scores(
         self, vectors: Vector, word_scores: Sequence[float] = (0.0,)
     ) -> npt.NDArray[np.float64]:
         """Urgent log-odds of each row of ``vectors`` (an embedding and a quick vector side by
         side), given the word classifier's log-odds per category for the whole text."""
-        words = self.word_weight * _clip(max(word_scores))
-        return (vectors @ self.urgent_weights + self.urgent_bias + words).astype(np.float64)
+        urgent = vectors @ self.urgent_weights + self.urgent_bias
+        return (urgent + self._words(word_scores)).astype(np.float64)
+
+    def _words(self, word_scores: Sequence[float]) -> float:
+        """The word classifier's part of the gate and urgent scores: its strongest log-odds."""
+        return self.word_weight * _clip(max(word_scores))
 
     def category_of(self, vector: Vector, word_scores: Sequence[float] | None = None) -> str:
         """The likeliest danger category, from the embedding and the word classifier."""

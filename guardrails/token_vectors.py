@@ -17,8 +17,8 @@ than either.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -66,19 +66,13 @@ class Table:
         return out
 
 
-_LOCK = threading.Lock()
-_TABLE: list[Table] = []
-
-
+@cache
 def load() -> Table:
-    """The shipped table, read once per process (thread-safe). Raises if missing or malformed:
-    the crisis screen then fails closed."""
-    with _LOCK:
-        if not _TABLE:
-            source = resources.files("guardrails") / "data" / FILE
-            with resources.as_file(source) as path, np.load(path) as arrays:
-                _TABLE.append(Table({name: arrays[name] for name in arrays.files}))
-        return _TABLE[0]
+    """The shipped table, read once per process, like the heads. Raises if missing or
+    malformed: the crisis screen then fails closed."""
+    source = resources.files("guardrails") / "data" / FILE
+    with resources.as_file(source) as path, np.load(path) as arrays:
+        return Table({name: arrays[name] for name in arrays.files})
 
 
 def quick_vector(ids: Sequence[int]) -> Vector:
