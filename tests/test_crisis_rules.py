@@ -25,6 +25,13 @@ ST = CrisisCategory.STUCK
 
 # (text, level, category that must be among the categories found)
 MATCHES = [
+    # the danger twins of session 5's small-offence, take-back and other-giver exclusions
+    ("If he takes the children to his mother's again I'll kill him.", U, TH),
+    ("If you touch my son again I will end you.", U, TH),
+    ("I could strangle her. I won't tonight, but I could.", U, TH),
+    ("I have been cutting my wrists again since Sunday.", U, SH),
+    ("Been cutting again. Nobody knows.", U, SH),
+    ("I gave away my records and my bike this week, I won't need them.", U, SH),
     # the danger twins of session 3's figures of speech (simile, taken along, a saving hand)
     ("He grabbed my arm to stop me leaving the house last night.", U, AB),
     ("He dragged me to the car by my hair.", U, AB),
@@ -247,6 +254,14 @@ NO_DANGER = [
     "he beat me at chess",
     "she's killing it at work",
     "I'm going to strangle this printer",
+    "if you finish my crisps one more time I'll murder you, I swear",
+    "If she borrows my charger again I am going to throttle her haha",
+    "I could throttle him sometimes. I won't, he's my brother.",
+    "I once said 'I'll kill you' when he spoilt the quiz. I didn't mean it, I meant the quiz.",
+    "I'm cutting down on coffee and I'm grumpy with you.",
+    "We've been cutting costs since the rent went up.",
+    "My mother gave away my old toys without asking me and I'm still upset.",
+    "It feels like this is the end of an era for us, and I'm sad.",
     "my wife is going to kill me when she sees the bill",
     "I'd rather die than go camping again",
     "I've been killing myself at work to pay the bills",
