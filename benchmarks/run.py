@@ -55,24 +55,16 @@ def _row(name: str, samples: list[float]) -> str:
     return f"| {name} | {len(samples)} | {statistics.median(samples):.3f} | {p99:.3f} |"
 
 
-def _corpus_rows() -> list[str]:
-    """The whole crisis screen over every reflection description (ordinary hurts written by
-    several authors, 50 to 1,500 characters): each text timed once per round, five rounds
-    pooled; and how many of them the full sentence model had to read."""
-    from evals.guardrail_sets import CASES_DIR, load_reflection_yaml
+def _over_corpus(texts: list[str], check: Callable[[str], object]) -> tuple[list[float], int]:
+    """``check`` timed on each text once per round, five rounds pooled; and on how many of the
+    texts the full sentence model ran (counted on one more pass)."""
     from guardrails import sentence_model
-    from guardrails.crisis import screen
 
-    texts = [
-        r.text
-        for name in ("reflections.yaml", "reflections_train.yaml", "reflections_holdout.yaml")
-        for r in load_reflection_yaml(CASES_DIR / name)
-    ]
     samples: list[float] = []
     for _ in range(5):
         for text in texts:
             start = time.perf_counter_ns()
-            screen(text)
+            check(text)
             samples.append((time.perf_counter_ns() - start) / 1e6)
     encoder = sentence_model._ENCODER
     embed_ids = encoder.embed_ids
@@ -85,12 +77,39 @@ def _corpus_rows() -> list[str]:
 
         encoder.embed_ids = counted  # type: ignore[method-assign]
         try:
-            screen(text)
+            check(text)
         finally:
             del encoder.embed_ids
+    return samples, len(read)
+
+
+def _corpus_rows() -> list[str]:
+    """The whole crisis screen over every reflection description (ordinary hurts written by
+    several authors, 50 to 1,500 characters), and the whole apology check over every apology
+    of the dev set (sincere and faulty, one sentence to several paragraphs)."""
+    from evals.guardrail_sets import (
+        APOLOGY_PATH,
+        CASES_DIR,
+        load_apology_cases,
+        load_reflection_yaml,
+    )
+    from guardrails.apology import check_apology
+    from guardrails.crisis import screen
+
+    descriptions = [
+        r.text
+        for name in ("reflections.yaml", "reflections_train.yaml", "reflections_holdout.yaml")
+        for r in load_reflection_yaml(CASES_DIR / name)
+    ]
+    apologies = [case.text for case in load_apology_cases(APOLOGY_PATH)]
+    screened, screen_read = _over_corpus(descriptions, screen)
+    checked, check_read = _over_corpus(apologies, check_apology)
+    n, m = len(descriptions), len(apologies)
     return [
-        _row(f"crisis screen (whole) over {len(texts)} reflection descriptions x 5", samples),
-        f"| ... of which the full sentence model read | {len(read)}/{len(texts)} | | |",
+        _row(f"crisis screen (whole) over {n} reflection descriptions x 5", screened),
+        f"| ... of which the full sentence model read | {screen_read}/{n} | | |",
+        _row(f"apology check (whole) over the {m} dev-set apologies x 5", checked),
+        f"| ... of which the full sentence model read | {check_read}/{m} | | |",
     ]
 
 

@@ -7,7 +7,11 @@ Run ``python -m evals.train_apology_model``. It writes
   (``guardrails/token_vectors.py``) of each labelled apology, side by side,
   reject (any fault) against accept (sincere);
 * a multinomial logistic regression over the eleven fault categories, fit on the rejected
-  apologies (an apology with two faults counts once for each).
+  apologies (an apology with two faults counts once for each);
+* a gate: a logistic regression on the quick vector alone, fit like the reject head. Its
+  threshold is the lowest held-out gate score among the faulty apologies the reject head
+  caught in cross-validation, less ``GATE_MARGIN``: below it the checker does not run the
+  full model (most sincere apologies), as the crisis screen does.
 
 The threshold comes from leave-one-author-out cross-validation: each apology file was written
 by a different author, so for each file the heads are fit on the others and score it. The
@@ -50,6 +54,8 @@ OUT_PATH = Path(__file__).resolve().parent.parent / "guardrails" / "data" / apol
 FALSE_REJECTION_BUDGET = 0.03
 LAMBDAS: tuple[float, ...] = (0.1, 0.3, 1.0)
 CATEGORY_LAMBDA = 0.0003
+# How far (in log-odds) under the lowest caught fault's gate score the gate is set.
+GATE_MARGIN = 1.0
 DIGITS = 6
 
 
@@ -84,11 +90,14 @@ class CrossValidation:
     recall: float
     false_rejections: float
     category_accuracy: float
+    gate_threshold: float
+    gate_passes_sincere: float  # share of held-out sincere apologies the gate lets through
 
 
-def cross_validate(examples: Sequence[Example], x: Matrix) -> CrossValidation:
+def cross_validate(examples: Sequence[Example], x: Matrix, quick: Matrix) -> CrossValidation:
     """Held-out scores for each file from heads fit on the others; the threshold at the budget;
-    the regularisation with the best held-out reject recall."""
+    the regularisation with the best held-out reject recall; the gate (on ``quick``, the quick
+    vectors) under every held-out fault caught. ``x`` holds what the heads read."""
     y = np.array([e.reject for e in examples], dtype=np.float64)
     files = np.array([e.file for e in examples])
     names = sorted(set(files))
@@ -108,24 +117,37 @@ def cross_validate(examples: Sequence[Example], x: Matrix) -> CrossValidation:
             ]
         )
     )
-    best: CrossValidation | None = None
+    best: tuple[float, float, float, float, Matrix] | None = None
     for lam in LAMBDAS:
         held = held_out_scores(x, y, files, names, lam)
         threshold = float(np.quantile(held[y == 0], 1 - FALSE_REJECTION_BUDGET))
         recall = float((held[y > 0] > threshold).mean())
         false_rejections = float((held[y == 0] > threshold).mean())
-        if best is None or recall > best.recall:
-            best = CrossValidation(lam, threshold, recall, false_rejections, category_accuracy)
+        if best is None or recall > best[2]:
+            best = (lam, threshold, recall, false_rejections, held)
     assert best is not None
-    return best
+    lam, threshold, recall, false_rejections, held = best
+    gate = held_out_scores(quick, y, files, names, lam)
+    gate_threshold = float(gate[(y > 0) & (held > threshold)].min()) - GATE_MARGIN
+    return CrossValidation(
+        lam,
+        threshold,
+        recall,
+        false_rejections,
+        category_accuracy,
+        gate_threshold,
+        float((gate[y == 0] > gate_threshold).mean()),
+    )
 
 
 def build(examples: Sequence[Example]) -> tuple[dict[str, Any], CrossValidation]:
     texts = [e.text for e in examples]
-    x = np.hstack([embeddings(texts), quick_embeddings(texts)])
-    cv = cross_validate(examples, x)
+    quick = quick_embeddings(texts)
+    x = np.hstack([embeddings(texts), quick])
+    cv = cross_validate(examples, x, quick)
     y = np.array([e.reject for e in examples], dtype=np.float64)
     reject = fit_binary(x, y, cv.lam)
+    gate = fit_binary(quick, y, cv.lam)
     category = fit_category_head(examples, x, np.ones(len(examples), dtype=bool))
     data = {
         "model": sentence_model.MODEL_ID,
@@ -137,6 +159,13 @@ def build(examples: Sequence[Example]) -> tuple[dict[str, Any], CrossValidation]
             "held_out_reject_recall": round(cv.recall, 4),
             "held_out_false_rejections": round(cv.false_rejections, 4),
             "held_out_category_accuracy": round(cv.category_accuracy, 4),
+            "gate_margin": GATE_MARGIN,
+            "gate_passes_held_out_sincere": round(cv.gate_passes_sincere, 4),
+        },
+        "gate": {
+            "weights": rounded(gate[:-1], DIGITS),
+            "bias": round(float(gate[-1]), DIGITS),
+            "threshold": round(cv.gate_threshold, DIGITS),
         },
         "reject": {
             "weights": rounded(reject[:-1], DIGITS),
@@ -201,7 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"lambda {cv.lam}; held-out reject recall {cv.recall:.3f} at {cv.false_rejections:.3f} "
         f"sincere apologies turned down (the model alone); category right on "
-        f"{cv.category_accuracy:.3f} of rejected apologies"
+        f"{cv.category_accuracy:.3f} of rejected apologies; the gate lets "
+        f"{cv.gate_passes_sincere:.3f} of held-out sincere apologies through to the model"
     )
     return write_head(data, OUT_PATH, args.check)
 

@@ -6,7 +6,11 @@ the tokenizer's 30,522 tokens was passed through the same local model once, on i
 output vector kept; those vectors were centred, projected on their main directions, weighted so
 that rarer tokens count for more, and stored as 8-bit integers with a scale per token
 (``data/minilm/token_vectors.npz``, written by ``python -m evals.distill_token_vectors``). A
-text's quick vector is the mean of its tokens' vectors: a few microseconds, no model run.
+text's quick vector is the mean of its tokens' vectors and, beside it, their largest value in
+each direction (the mean says what a text is mostly about, the maximum whether one strong word
+is in it; across authors, beside the model's embedding, the pair caught 0.767 of urgent texts
+where the mean alone caught 0.760, and 0.668 of faulty apologies where it caught 0.645, at the
+same false-alarm rates): a few microseconds, no model run.
 
 The quick vector reads words, not their order, so it is not trusted to decide anything alone.
 The crisis heads use it twice (``sentence_model``): as a gate, set by cross-validation so low
@@ -24,10 +28,12 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIMENSION", "FILE", "Table", "load", "quick_vector"]
+__all__ = ["DIMENSION", "FILE", "QUICK_DIMENSION", "Table", "load", "quick_vector"]
 
 FILE = "minilm/token_vectors.npz"
 DIMENSION = 256
+# A quick vector: the mean of a text's token vectors, then their maximum in each direction.
+QUICK_DIMENSION = 2 * DIMENSION
 
 Vector = npt.NDArray[np.float32]
 
@@ -57,13 +63,17 @@ class Table:
         return out
 
     def quick_vector(self, ids: Sequence[int]) -> Vector:
-        """The mean of the tokens' vectors, unit length (zeros for no tokens)."""
+        """The mean of the tokens' vectors and their largest value in each direction, each
+        unit length, side by side (zeros for no tokens)."""
         if not ids:
-            return np.zeros(DIMENSION, dtype=np.float32)
-        mean = self.vectors(ids).mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        out: Vector = mean / np.float32(max(norm, 1e-12))
-        return out
+            return np.zeros(QUICK_DIMENSION, dtype=np.float32)
+        vectors = self.vectors(ids)
+        return np.concatenate([_unit(vectors.mean(axis=0)), _unit(vectors.max(axis=0))])
+
+
+def _unit(vector: Vector) -> Vector:
+    out: Vector = vector / np.float32(max(float(np.linalg.norm(vector)), 1e-12))
+    return out
 
 
 @cache

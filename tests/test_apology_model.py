@@ -9,6 +9,7 @@ on new authors is measured, not asserted (``python -m evals.train_apology_model 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from importlib import resources
@@ -18,7 +19,7 @@ import pytest
 
 from evals import train_apology_model as training
 from evals.guardrail_sets import APOLOGY_BLIND_FILES, APOLOGY_TRAINING_FILES
-from guardrails import apology_model, sentence_model
+from guardrails import apology_model, sentence_model, token_vectors
 from guardrails._patterns import load_rules
 from guardrails.apology import PATTERN_FILE, check_apology
 from guardrails.apology_model import Opinion
@@ -49,6 +50,7 @@ def _force(monkeypatch: pytest.MonkeyPatch, category: str = "excuse") -> list[st
 
 def test_heads_load_for_the_shipped_model() -> None:
     head = apology_model.head()
+    assert head.gate_weights.shape == (token_vectors.QUICK_DIMENSION,)
     assert head.reject_weights.shape == (sentence_model.JOINT_DIMENSION,)
     assert head.category_weights.shape == (
         len(apology_model.CATEGORIES),
@@ -71,7 +73,7 @@ def test_heads_are_what_the_training_script_produces() -> None:
     stored = _stored()
     assert data["trained_on"] == stored["trained_on"]
     assert data["cross_validation"] == stored["cross_validation"]
-    for part in ("reject", "category"):
+    for part in ("gate", "reject", "category"):
         fresh, kept = data[part], stored[part]
         assert isinstance(kept, dict)
         np.testing.assert_allclose(fresh["weights"], kept["weights"], atol=1e-4)
@@ -79,6 +81,9 @@ def test_heads_are_what_the_training_script_produces() -> None:
     kept_reject = stored["reject"]
     assert isinstance(kept_reject, dict)
     assert data["reject"]["threshold"] == pytest.approx(kept_reject["threshold"], abs=1e-3)
+    kept_gate = stored["gate"]
+    assert isinstance(kept_gate, dict)
+    assert data["gate"]["threshold"] == pytest.approx(kept_gate["threshold"], abs=1e-3)
 
 
 def test_a_head_for_another_model_is_refused() -> None:
@@ -164,6 +169,9 @@ def test_the_finding_points_at_the_worst_sentence(monkeypatch: pytest.MonkeyPatc
     categories = np.zeros((len(apology_model.CATEGORIES), dimension), dtype=np.float32)
     categories[apology_model.CATEGORIES.index("blame_shift"), 0] = 1.0
     head = apology_model.Head(
+        gate_weights=np.zeros(token_vectors.QUICK_DIMENSION, dtype=np.float32),
+        gate_bias=0.0,
+        gate_threshold=-1.0,  # open: every text reaches the stand-in reading
         reject_weights=weights,
         reject_bias=0.0,
         threshold=0.5,
@@ -185,6 +193,42 @@ def test_the_finding_points_at_the_worst_sentence(monkeypatch: pytest.MonkeyPatc
     assert apology_model.opinion("I'm sorry I shouted.") is None
 
 
+def test_under_the_gate_the_model_is_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text whose quick vector scores at or under the gate is accepted without the full
+    reading; one above it is read."""
+    shipped = apology_model.head()
+    calls: list[str] = []
+
+    def counted(text: str) -> np.ndarray:
+        calls.append(text)
+        return np.zeros(sentence_model.JOINT_DIMENSION, dtype=np.float32)
+
+    monkeypatch.setattr(sentence_model, "joint_embed", counted)
+    closed = dataclasses.replace(shipped, gate_bias=-1e6)
+    monkeypatch.setattr(apology_model, "head", lambda: closed)
+    assert apology_model.opinion("I'm sorry I forgot our anniversary.") is None
+    assert calls == []
+    opened = dataclasses.replace(shipped, gate_bias=1e6)
+    monkeypatch.setattr(apology_model, "head", lambda: opened)
+    apology_model.opinion("I'm sorry I forgot our anniversary.")
+    assert calls == ["I'm sorry I forgot our anniversary."]
+
+
+def test_the_gate_passes_most_faults_and_skips_most_sincere_apologies() -> None:
+    """On the training sets' apologies (the gate was fit on them, so this guards the shipped
+    file rather than measuring it), the gate lets through nearly every faulty apology and
+    holds back at least a third of the sincere ones (what makes the check fast)."""
+    examples = training.load_examples()
+    chosen = apology_model.head()
+    passed = [chosen.passes_gate(sentence_model.quick_embed(e.text)) for e in examples]
+    faults = [p for p, e in zip(passed, examples, strict=True) if e.reject]
+    sincere = [p for p, e in zip(passed, examples, strict=True) if not e.reject]
+    print(f"\ngate passes {sum(faults)}/{len(faults)} faulty,", end=" ")
+    print(f"{sum(sincere)}/{len(sincere)} sincere")
+    assert sum(faults) / len(faults) >= 0.95
+    assert sum(sincere) / len(sincere) <= 2 / 3
+
+
 def test_the_real_model_reads_the_same_text_the_same_way() -> None:
     text = "I'm sorry you feel that way about what happened at dinner."
     first, second = apology_model.opinion(text), apology_model.opinion(text)
@@ -196,10 +240,11 @@ def test_the_real_model_reads_the_same_text_the_same_way() -> None:
 # The hard sincere apologies the rule tests keep (intent with owned impact, explanations that
 # keep responsibility, partial apologies, empathy). The rules accept every one; the whole
 # checker, model included, turned down 10 of 102 when the model was added, 11 once it was
-# refit on twelve sets, and 9 once it read the quick vector beside the embedding (fourteen
-# sets). The share is held, not each text: a guard against it getting worse (the issue's
+# refit on twelve sets, 9 once it read the quick vector beside the embedding (fourteen
+# sets), and 8 once the quick vector held the tokens' maximum too and a gate came before the
+# model (session 5). The share is held, not each text: a guard against it getting worse (the issue's
 # "over-rejecting honest apologies is a failure too").
-MUST_PASS_GUARD = 9 / 102
+MUST_PASS_GUARD = 8 / 102
 
 
 def test_whole_checker_turns_down_few_hard_sincere_apologies() -> None:

@@ -42,7 +42,7 @@ def _force(monkeypatch: pytest.MonkeyPatch, category: str = "self_harm") -> None
 def test_heads_load_for_the_shipped_model() -> None:
     head = sentence_model.head()
     assert head.urgent_weights.shape == (sentence_model.JOINT_DIMENSION,)
-    assert head.gate_weights.shape == (token_vectors.DIMENSION,)
+    assert head.gate_weights.shape == (token_vectors.QUICK_DIMENSION,)
     assert head.category_weights.shape == (4, sentence_model.DIMENSION)
     stored = _stored()
     trained_on = stored["trained_on"]
@@ -125,10 +125,12 @@ def test_the_most_worrying_piece_decides_and_is_the_span(monkeypatch: pytest.Mon
     target = sentence_model.embed(danger)
     real = sentence_model.head()
     stand_in = sentence_model.Head(
-        gate_weights=np.zeros(token_vectors.DIMENSION, dtype=np.float32),
+        gate_weights=np.zeros(token_vectors.QUICK_DIMENSION, dtype=np.float32),
         gate_bias=0.0,
         gate_threshold=-1.0,  # every piece passes
-        urgent_weights=np.concatenate([target, np.zeros(token_vectors.DIMENSION, np.float32)]),
+        urgent_weights=np.concatenate(
+            [target, np.zeros(token_vectors.QUICK_DIMENSION, np.float32)]
+        ),
         urgent_bias=0.0,
         threshold=real.threshold,
         word_weight=0.0,
@@ -147,7 +149,7 @@ def _gated(gate_bias: float) -> sentence_model.Head:
     """The shipped heads with a gate that scores every piece ``gate_bias`` (threshold 0)."""
     real = sentence_model.head()
     return sentence_model.Head(
-        gate_weights=np.zeros(token_vectors.DIMENSION, dtype=np.float32),
+        gate_weights=np.zeros(token_vectors.QUICK_DIMENSION, dtype=np.float32),
         gate_bias=gate_bias,
         gate_threshold=0.0,
         urgent_weights=real.urgent_weights,
@@ -186,7 +188,7 @@ def test_the_gate_is_the_shipped_quick_reading_of_the_text() -> None:
     ids = sentence_model._ENCODER.pieces(text)[0][0]
     quick = token_vectors.quick_vector(ids)
     np.testing.assert_allclose(sentence_model.quick_embed(text), quick)
-    assert float(np.linalg.norm(quick)) == pytest.approx(1.0, abs=1e-5)
+    assert float(np.linalg.norm(quick)) == pytest.approx(2**0.5, abs=1e-5)
     chosen = sentence_model.head()
     # A text the rules miss but the sentence model must read: the gate lets it through.
     assert chosen.gate_scores(quick[None, :])[0] > chosen.gate_threshold
@@ -201,11 +203,13 @@ def test_the_gate_is_the_shipped_quick_reading_of_the_text() -> None:
 # session 3's figure-of-speech rules and their five new rows, and 10 of 108 once the heads were
 # refit on 25 sets (two new authors wrote many urgent texts of control by phone and of
 # indirect self-harm: "she checked my phone last night" and "I bought a rope for the washing
-# line" now read as danger), against the issue's target of at most 5%. The share is held
+# line" now read as danger), and 9 of 116 in session 5 (eight new rows for the new rules'
+# exclusions, none raised; the heads reading the quick vector's maximum too), against the
+# issue's target of at most 5%. The share is held
 # rather than each text (no model of meaning gets every one right): the target as a known
 # failure, and a guard against it getting worse.
 HARD_NEGATIVE_TARGET = 0.05
-HARD_NEGATIVE_GUARD = 10 / 108
+HARD_NEGATIVE_GUARD = 9 / 116
 
 
 def _raised_hard_negatives() -> tuple[list[str], int]:
@@ -224,7 +228,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
     assert len(raised) / total <= HARD_NEGATIVE_GUARD
 
 
-@pytest.mark.xfail(reason="10/108 raised with the sentence model; target 5%", strict=True)
+@pytest.mark.xfail(reason="9/116 raised with the sentence model; target 5%", strict=True)
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
     assert len(raised) / total <= HARD_NEGATIVE_TARGET

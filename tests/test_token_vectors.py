@@ -41,10 +41,18 @@ def test_the_directions_are_orthonormal() -> None:
     np.testing.assert_allclose(components @ components.T, np.eye(len(components)), atol=1e-4)
 
 
-def test_quick_vectors_are_unit_length_and_zero_for_nothing() -> None:
-    vector = token_vectors.quick_vector(_ids("We argued about the dishes again."))
-    assert float(np.linalg.norm(vector)) == pytest.approx(1.0, abs=1e-5)
+def test_quick_vectors_are_the_mean_and_the_maximum_each_unit_length() -> None:
+    ids = _ids("We argued about the dishes again.")
+    vector = token_vectors.quick_vector(ids)
+    assert vector.shape == (token_vectors.QUICK_DIMENSION,)
+    mean, peak = vector[: token_vectors.DIMENSION], vector[token_vectors.DIMENSION :]
+    rows = token_vectors.load().vectors(ids)
+    np.testing.assert_allclose(
+        mean, rows.mean(axis=0) / np.linalg.norm(rows.mean(axis=0)), atol=1e-6
+    )
+    np.testing.assert_allclose(peak, rows.max(axis=0) / np.linalg.norm(rows.max(axis=0)), atol=1e-6)
     assert not token_vectors.quick_vector([]).any()
+    assert token_vectors.quick_vector([]).shape == (token_vectors.QUICK_DIMENSION,)
 
 
 def test_quick_vectors_keep_some_meaning() -> None:
@@ -70,3 +78,41 @@ def test_a_broken_table_is_refused() -> None:
     }
     with pytest.raises(ValueError, match="shape"):
         token_vectors.Table(arrays)
+
+
+def _labelled_texts() -> list[str]:
+    import json
+    from pathlib import Path
+
+    cases = Path(__file__).resolve().parent.parent / "evals" / "cases"
+    return [
+        json.loads(line)["text"]
+        for path in sorted(cases.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_the_quick_split_gives_the_tokenizers_ids_and_offsets() -> None:
+    """``_Encoder._encode`` splits plain ASCII text itself and remembers each word's pieces;
+    on every labelled text, on random strings of letters and punctuation, and on text it hands
+    to the tokenizer (accents, emoji, control characters), it gives exactly the tokenizer's
+    ids and offsets."""
+    import random
+
+    tokenizer, _ = sentence_model._ENCODER._load()
+    rng = random.Random(11)
+    alphabet = "abcXYZ019 .,!?'\"-_()[]{}<>@#$%^&*+=/\\|~`;:\t\n\r"
+    texts = [
+        *_labelled_texts(),
+        *("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(500)),
+        "x" * 150 + " supercalifragilisticexpialidocious" * 3,
+        "Café déjà vu 😢 and a\x00null, a\x07bell",
+        "",
+        "   ",
+    ]
+    encoder = sentence_model._Encoder()
+    for text in texts:
+        expected = tokenizer.encode(text, add_special_tokens=False)
+        ids, offsets = encoder._encode(text)
+        assert (ids, offsets) == (expected.ids, list(expected.offsets)), text[:80]
