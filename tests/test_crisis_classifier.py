@@ -9,7 +9,12 @@ from importlib import resources
 import pytest
 
 from evals import train_crisis_classifier as training
-from evals.guardrail_sets import CASES_DIR, CRISIS_BLIND_FILES, load_reflection_yaml
+from evals.guardrail_sets import (
+    CASES_DIR,
+    CRISIS_BLIND_FILES,
+    CRISIS_MEASURED_FILES,
+    load_reflection_yaml,
+)
 from guardrails import classifier, crisis
 from guardrails.crisis import CrisisCategory, CrisisLevel, screen
 
@@ -46,6 +51,7 @@ def test_model_loads_with_its_thresholds() -> None:
         assert threshold >= training.FLOORS.get(name, threshold)
     assert set(stored["training_sets"]) == {*training.CRISIS_FILES, *training.NEGATIVE_FILES}
     assert not set(CRISIS_BLIND_FILES) & set(stored["training_sets"])
+    assert not set(CRISIS_MEASURED_FILES) & set(stored["training_sets"])
     scores = classifier.danger_scores("I want to die.")
     assert set(scores) == set(classifier.CATEGORIES)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from evals import train_crisis_sentence_model as training
-from evals.guardrail_sets import CRISIS_BLIND_FILES, CRISIS_TRAINING_FILES
+from evals.guardrail_sets import CRISIS_BLIND_FILES, CRISIS_MEASURED_FILES, CRISIS_TRAINING_FILES
 from guardrails import crisis, sentence_model, token_vectors
 from guardrails.crisis import CrisisCategory, CrisisLevel, screen
 from guardrails.sentence_model import Opinion
@@ -49,6 +49,7 @@ def test_heads_load_for_the_shipped_model() -> None:
     assert isinstance(trained_on, list)
     assert set(CRISIS_TRAINING_FILES) <= set(trained_on)
     assert not set(CRISIS_BLIND_FILES) & set(trained_on)
+    assert not set(CRISIS_MEASURED_FILES) & set(trained_on)
     cv = stored["cross_validation"]
     assert isinstance(cv, dict)
     # The threshold keeps the model's own held-out false alarms at the budget.
