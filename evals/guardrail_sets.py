@@ -53,7 +53,7 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6 to 9 have been measured once each and are not trained on; 10 is unopened
+# training files; 6 to 10 have been measured once each and are not trained on; 11 is unopened
 # (evals/README.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
@@ -97,10 +97,11 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout8.jsonl",
     "crisis_holdout9.jsonl",
     "crisis_holdout10.jsonl",
+    "crisis_holdout11.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
-# before they joined them. Holdouts 5 and 6 (measured once each) and 7 (unopened) are blind.
+# before they joined them. Holdouts 5 to 7 (measured once each) and 8 (unopened) are blind.
 APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_dev.jsonl",
     "apology_train.jsonl",
@@ -121,6 +122,7 @@ APOLOGY_BLIND_FILES: tuple[str, ...] = (
     "apology_holdout5.jsonl",
     "apology_holdout6.jsonl",
     "apology_holdout7.jsonl",
+    "apology_holdout8.jsonl",
 )
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"
