@@ -13,10 +13,10 @@ where the mean alone caught 0.760, and 0.668 of faulty apologies where it caught
 same false-alarm rates): a few microseconds, no model run.
 
 The quick vector reads words, not their order, so it is not trusted to decide anything alone.
-The crisis heads use it twice (``sentence_model``): as a gate, set by cross-validation so low
-that no held-out urgent text the full reading caught fell under it, below which the full
-reading is skipped; and beside the full reading's embedding, where the two together catch more
-than either.
+The crisis heads (``sentence_model``) and the apology heads (``apology_model``) use it twice:
+as a gate, set by cross-validation so low that no held-out urgent text (or faulty apology) the
+full reading caught fell under it, below which the full reading is skipped; and beside the full
+reading's embedding, where the two together catch more than either.
 """
 
 from __future__ import annotations
