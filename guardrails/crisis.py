@@ -386,10 +386,11 @@ class _Rule:
     context: Regex | None
     near: tuple[Regex, ...] = ()
     # The prefilter (see ``_Words``): ``words`` is the mask of the one-word ``needs``,
-    # ``phrases`` the ``needs`` with a space; ``guard`` and ``context_guard`` are the masks read
+    # ``phrases`` the ``needs`` with a space, each with the mask of its words (all of them are
+    # in a text that holds the phrase); ``guard`` and ``context_guard`` are the masks read
     # off the pattern and the context (each must be met for them to be able to match).
     words: int = 0
-    phrases: tuple[str, ...] = ()
+    phrases: tuple[tuple[int, str], ...] = ()
     plain: bool = False
     guard: _Guard = None
     context_guard: _Guard = None
@@ -442,7 +443,8 @@ _MAX_EXACT = 64
 # Needle sets kept per alternative (each must be met), alternatives kept per pattern (beyond
 # that the pattern counts as one), and the shortest needle worth keeping.
 _MAX_GROUPS = 4
-_MAX_ALTERNATIVES = 8
+_MAX_ALTERNATIVES = 32
+_MAX_TIER_ALTERNATIVES = 32
 _MIN_NEEDLE = 2
 # Words remembered per process before the memo is cleared.
 _MEMO_LIMIT = 50_000
@@ -501,6 +503,11 @@ class _Words:
 _Guard = tuple[int, tuple[tuple[int, ...], ...]] | None
 
 
+def _phrase_needles(phrase: str) -> list[str]:
+    """The words of a ``needs`` phrase that can serve as needles (see ``_Words``)."""
+    return [w for w in phrase.split() if len(w) >= _MIN_NEEDLE and _WORD_NEED.fullmatch(w)]
+
+
 def _make_guard(alternatives: Iterable[tuple[int, ...]]) -> _Guard:
     kept = tuple(dict.fromkeys(alternatives))
     quick = 0
@@ -526,8 +533,10 @@ def _meets(guard: _Guard, present: int) -> bool:
 
 def _alive(guard: _Guard, present: int) -> _Guard:
     """``guard`` without the alternatives ``present`` does not meet (none left: never met)."""
-    if guard is None or not guard[0] & present:
-        return guard
+    if guard is None:
+        return None
+    if not guard[0] & present:
+        return 0, ()
     quick = 0
     kept = []
     for alternative in guard[1]:
@@ -575,14 +584,14 @@ def _alternatives(items: Any, budget: int = _MAX_ALTERNATIVES) -> list[list[Any]
     return [items]
 
 
-def _guard(pattern: Regex, words: _Words) -> _Guard:
+def _guard(pattern: Regex, words: _Words, budget: int = _MAX_ALTERNATIVES) -> _Guard:
     """What any match of ``pattern`` holds (see ``_Guard``); empty when nothing is known."""
     if _sre_parser is None:  # pragma: no cover
         return None
     try:
         parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
         guard = []
-        alternatives = _alternatives(parsed)
+        alternatives = _alternatives(parsed, budget)
         for items in alternatives:
             shape = _shape_of_sequence(items)
             candidates = list(shape.needs)
@@ -670,7 +679,9 @@ def _build_rules() -> _Rules:
                 context,
                 near,
                 words=words.mask(need for need in rule.needs if " " not in need),
-                phrases=tuple(need for need in rule.needs if " " in need),
+                phrases=tuple(
+                    (words.mask(_phrase_needles(need)), need) for need in rule.needs if " " in need
+                ),
                 plain=all(" " in need or _WORD_NEED.fullmatch(need) for need in rule.needs),
                 guard=_guard(regex, words),
                 context_guard=_guard(context, words) if context is not None else None,
@@ -759,7 +770,7 @@ def _tier2(spec: _Tier2Spec, lexicon: dict[str, str], words: _Words) -> _Tier2:
                 compile_pattern(family.also_if, lexicon) if family.also_if else None,
             )
         )
-    guards = tuple(_guard(family.harm, words) for family in families)
+    guards = tuple(_guard(family.harm, words, _MAX_TIER_ALTERNATIVES) for family in families)
     harms = [family.harm for family in families]
     # The gate: a text holds the needles of some family's harm words (the word index), or, when
     # the index is off, the one compiled search below finds one of their needles.
@@ -823,7 +834,7 @@ def _tier3(spec: _Tier3Spec, lexicon: dict[str, str], words: _Words) -> _Tier3:
     )
     return _Tier3(
         groups=tuple(groups),
-        guards=tuple(_guard(group.danger, words) for group in groups),
+        guards=tuple(_guard(group.danger, words, _MAX_TIER_ALTERNATIVES) for group in groups),
         prefilter=prefilter,
         idioms=_any_of(spec.idioms, lexicon),
         persons=compile_pattern(spec.persons, lexicon),
@@ -1030,14 +1041,21 @@ def _find(text: str, set_aside: list[tuple[int, int]] | None = None) -> list[_Fo
         present = -1
     candidates: list[tuple[_Rule, int, int]] = []
     for rule in rules.rules:
+        guard = rule.guard
+        if guard is not None and not guard[0] & present:
+            continue
         needs = rule.spec.needs
         by_words = fast and rule.plain
         if by_words:
-            if needs and not (rule.words & present or any(p in gate for p in rule.phrases)):
+            if (
+                needs
+                and not rule.words & present
+                and not any(m & present == m and p in gate for m, p in rule.phrases)
+            ):
                 continue
         elif needs and not any(word in gate for word in needs):
             continue
-        guard = _alive(rule.guard, present)
+        guard = _alive(guard, present)
         if guard is not None and not guard[1]:
             continue
         if rule.context is not None and (

@@ -616,3 +616,35 @@ def test_every_rule_compiles_and_every_match_row_passes_its_rules_quick_check() 
         for rule in rules.rules:
             if rule.regex.search(normal) and rule.spec.needs:
                 assert any(w in gate for w in rule.spec.needs), (rule.spec.id, text)
+
+
+# ------------------------------------------------------------------------------- the prefilter
+
+
+def test_the_word_index_only_skips_work_that_could_not_have_matched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The word-index prefilter is a pure shortcut: over every labelled training text (the
+    blind sets are left unread), the rules find the same things, and set the same matches
+    aside, as on the plain way (every index bit set, the ``needs`` looked for as substrings)."""
+    from evals.guardrail_sets import CASES_DIR, CRISIS_TRAINING_FILES, load_crisis_cases
+
+    texts = [
+        case.text for name in CRISIS_TRAINING_FILES for case in load_crisis_cases(CASES_DIR / name)
+    ]
+    assert len(texts) > 3000
+
+    def run() -> list[tuple[list[object], list[tuple[int, int]]]]:
+        out: list[tuple[list[object], list[tuple[int, int]]]] = []
+        for text in texts:
+            aside: list[tuple[int, int]] = []
+            found = crisis._find(text, aside)
+            out.append((list(found), aside))
+        return out
+
+    fast = run()
+    monkeypatch.setattr(crisis, "_ODD_CASE", ("",))  # "" is in every text: the plain way
+    plain = run()
+    assert sum(bool(found) for found, _ in fast) > 1000
+    mismatched = [t for t, a, b in zip(texts, fast, plain, strict=True) if a != b]
+    assert mismatched == []
