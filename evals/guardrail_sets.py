@@ -53,8 +53,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6 to 10 have been measured once each and are not trained on; 11 is unopened
-# (evals/README.md).
+# training files; 6 to 10 have been measured once each and are not trained on; 11 and 12 are
+# unopened (evals/README.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -90,6 +90,7 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = (
     "crisis_train20.jsonl",
     "crisis_train21.jsonl",
     "crisis_train22.jsonl",
+    "crisis_train23.jsonl",
 )
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout6.jsonl",
@@ -98,6 +99,7 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout9.jsonl",
     "crisis_holdout10.jsonl",
     "crisis_holdout11.jsonl",
+    "crisis_holdout12.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
