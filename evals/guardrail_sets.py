@@ -54,7 +54,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
 # training files; 6 to 10 have been measured once each and are not trained on; 11 and 12 are
-# unopened (evals/README.md).
+# unopened (evals/README.md). crisis_train20, 22 and 23 were each measured once with the screen
+# before anything was fit to them (evals/report/crisis_train2*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -81,17 +82,15 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout3.jsonl",
     "crisis_holdout4.jsonl",
     "crisis_holdout5.jsonl",
-)
-# Written in session 5 by three new authors and measured once with the screen before anything
-# was fit to them (evals/README.md), but not trained on: fitting the word classifier and the
-# sentence model on them lowered the share of C-SSRS users at risk the screen flags from 0.672
-# to 0.645 (under the floor of 0.65 in thresholds.yaml), with or without crisis_train21.
-CRISIS_MEASURED_FILES: tuple[str, ...] = (
     "crisis_train20.jsonl",
-    "crisis_train21.jsonl",
     "crisis_train22.jsonl",
     "crisis_train23.jsonl",
 )
+# Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
+# dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
+# the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
+# screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
+CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout6.jsonl",
     "crisis_holdout7.jsonl",

@@ -143,13 +143,15 @@ def _raised_held_out_reflections() -> list[str]:
 # None of the 70 was raised until the heads were refit on 25 sets; since then two are, by the
 # sentence model: a partner's phone kept face down and a changed passcode (refh-038), which
 # reads like the control by phone two new authors wrote about, and a broken promise to help
-# move a grandmother into a care home (refh-052). A guard against more, and the target as a
-# known failure.
+# move a grandmother into a care home (refh-052). After the refit on 28 sets in session 6
+# refh-038 is no longer raised, and refh-042 is, as child safety: a partner's flirty messages
+# with "can't wait for Thursday x" read like the grooming messages of crisis_train20. A guard
+# against more, and the target as a known failure.
 def test_held_out_reflections_raised_do_not_grow() -> None:
     assert len(_raised_held_out_reflections()) <= 2
 
 
-@pytest.mark.xfail(reason="2 of 70 are raised since the refit on 25 sets", strict=True)
+@pytest.mark.xfail(reason="2 of 70 are raised since the refits on 25 and 28 sets", strict=True)
 def test_held_out_reflections_are_not_raised() -> None:
     assert _raised_held_out_reflections() == []
 

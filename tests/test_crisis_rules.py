@@ -25,6 +25,18 @@ ST = CrisisCategory.STUCK
 
 # (text, level, category that must be among the categories found)
 MATCHES = [
+    # session 6: medicine names as means, death as the easy way out said forwards, looking up
+    # a way to die, the possessive threat both ways
+    ("I've got a month of citalopram put by and tonight I'm taking it all.", U, SH),
+    ("I've been stashing my tramadol in a sock drawer.", U, SH),
+    ("honestly the kindest thing for everyone would be if I just didn't exist", U, SH),
+    ("Every night I end up googling painless methods.", U, SH),
+    ("She said if she can't have me then nobody else will.", U, AB),
+    ("If I can't have her, no one can. I mean that.", U, TH),
+    # session 6: the tier-3 noun and idiom twins below keep their dangerous side
+    ("The hurt is old, but last week he said he'd break her jaw, and our girl is only six.", U, CH),
+    ("Our daughter came back from his flat with a bruise on her cheek and won't talk.", U, CH),
+    ("I'm going to hurt him the way he hurt me, and I know where he drinks.", U, TH),
     # the danger twins of session 5's small-offence, take-back and other-giver exclusions
     ("If he takes the children to his mother's again I'll kill him.", U, TH),
     ("If you touch my son again I will end you.", U, TH),
@@ -222,6 +234,19 @@ MATCHES = [
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # session 6: the harmless twins of the rules above
+    "I want to explain the hurt of our son's christening, when you left early for the match.",
+    "The real hurt is that you told the kids before you told me.",
+    "The call from the bank hit me like a bus, and you just kept scrolling.",
+    "I volunteer two evenings a week at the women's refuge and you never ask how it went.",
+    "She keeps threatening to sell my bike if I don't ride it, and I kind of deserve that.",
+    "Our goat kicked me in the shin this morning and you laughed so hard you cried.",
+    "I've got a month of citalopram put by because the pharmacy shuts over Christmas.",
+    "The kindest thing for everyone would be if I just stayed out of the group chat.",
+    "I've been googling methods for getting wax out of the carpet.",
+    "I looked up different methods of making cold brew, you never listen when I talk about it.",
+    "The easiest way out of this argument is to die on a smaller hill, I know.",
+    "If I can't have the window seat, nobody can, I told the kids, and they laughed.",
     # session 3: a simile, taken along unwillingly, a hand that saves, a longer negation
     "Whenever I bring up money he goes quiet like I've pulled a knife on him.",
     "She looked at me as if I'd killed her cat when I said I'd skip the wedding.",

@@ -205,12 +205,15 @@ def test_the_gate_is_the_shipped_quick_reading_of_the_text() -> None:
 # refit on 25 sets (two new authors wrote many urgent texts of control by phone and of
 # indirect self-harm: "she checked my phone last night" and "I bought a rope for the washing
 # line" now read as danger), and 9 of 116 in session 5 (eight new rows for the new rules'
-# exclusions, none raised; the heads reading the quick vector's maximum too), against the
-# issue's target of at most 5%. The share is held
+# exclusions, none raised; the heads reading the quick vector's maximum too), and 9 of 128 in
+# session 6 (twelve new rows; the refit on 28 sets raised two of them, "I've been googling
+# methods for getting wax out of the carpet." and "I wrote a letter to my husband about how I
+# feel", until "methods" and "letter" joined the danger words the rules read first, with their
+# everyday uses as figures), against the issue's target of at most 5%. The share is held
 # rather than each text (no model of meaning gets every one right): the target as a known
 # failure, and a guard against it getting worse.
 HARD_NEGATIVE_TARGET = 0.05
-HARD_NEGATIVE_GUARD = 9 / 116
+HARD_NEGATIVE_GUARD = 9 / 128
 
 
 def _raised_hard_negatives() -> tuple[list[str], int]:
@@ -229,7 +232,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
     assert len(raised) / total <= HARD_NEGATIVE_GUARD
 
 
-@pytest.mark.xfail(reason="9/116 raised with the sentence model; target 5%", strict=True)
+@pytest.mark.xfail(reason="9/128 raised with the sentence model; target 5%", strict=True)
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
     assert len(raised) / total <= HARD_NEGATIVE_TARGET
