@@ -53,7 +53,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6 to 12 have been measured once each and are not trained on (evals/README.md).
+# training files; 6 to 12 have been measured once each and are not trained on, 13 is unopened
+# (evals/README.md).
 # crisis_train20, 22 and 23 were each measured once with the screen before anything was fit to
 # them (evals/report/crisis_train2*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
@@ -99,10 +100,11 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout10.jsonl",
     "crisis_holdout11.jsonl",
     "crisis_holdout12.jsonl",
+    "crisis_holdout13.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
-# before they joined them. Holdouts 5 to 8 (measured once each) are not trained on.
+# before they joined them. Holdouts 5 to 8 (measured once each) are not trained on; 9 is unopened.
 APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_dev.jsonl",
     "apology_train.jsonl",
@@ -124,6 +126,7 @@ APOLOGY_BLIND_FILES: tuple[str, ...] = (
     "apology_holdout6.jsonl",
     "apology_holdout7.jsonl",
     "apology_holdout8.jsonl",
+    "apology_holdout9.jsonl",
 )
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"

@@ -23,6 +23,15 @@ C = ApologyCategory
 
 # (draft, the category that must be among the findings, words the finding's span must contain)
 MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
+    # session 6: the faulty twins of the new exceptions below
+    ("Can we just let it go now?", C.DEMANDING_FORGIVENESS, "let it go"),
+    ("I'm sorry I yelled, but I was drunk.", C.EXCUSE, "I was drunk"),
+    ("I'm sorry I yelled, but you didn't tell me first.", C.BLAME_SHIFT, "didn't tell me first"),
+    (
+        "I didn't mean to make you feel stupid, so you shouldn't be upset.",
+        C.INTENT_OVER_IMPACT,
+        "didn't mean",
+    ),
     # excuse or justification
     ("I'm sorry, but I was exhausted.", C.EXCUSE, "exhausted"),
     ("I only did it because work was crazy.", C.EXCUSE, "because work was crazy"),
@@ -429,6 +438,14 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
 
 # Honest apologies, partial apologies, empathy, restatements and realistic commitments.
 MUST_PASS: list[str] = [
+    # session 6: the writer owns the impact, judges their own words, or names the problem
+    "I didn't mean to sound superior about the bills, but I was being condescending. I'm sorry.",
+    "I meant it as banter, but I can see it stung, and the comment itself was cruel. I'm sorry.",
+    "I let it go too far with the teasing at dinner and you were the one paying for it. Sorry.",
+    "I was tipsy at your sister's and I said things about your mum that were unkind. I'm sorry.",
+    "It seemed like nothing to me at the time, which is exactly the problem. I'm sorry I lent "
+    "your car without asking.",
+    "I sulked because you didn't ask me first, and honestly that's a me thing. I'm sorry.",
     # intent stated while the impact is owned
     "I wasn't trying to embarrass you, and I did. I'm sorry.",
     "I didn't mean to hurt you, and yet I did.",
