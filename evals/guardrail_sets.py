@@ -53,8 +53,7 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6 to 12 have been measured once each and are not trained on, 13 is unopened
-# (evals/README.md).
+# training files; 6 to 13 have been measured once each and are not trained on (evals/README.md).
 # crisis_train20, 22 and 23 were each measured once with the screen before anything was fit to
 # them (evals/report/crisis_train2*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
@@ -104,7 +103,7 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
-# before they joined them. Holdouts 5 to 8 (measured once each) are not trained on; 9 is unopened.
+# before they joined them. Holdouts 5 to 9 (measured once each) are not trained on.
 APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_dev.jsonl",
     "apology_train.jsonl",
