@@ -441,9 +441,10 @@ _ODD_CASE = ("\u0130", "\u0131", "\u017f")
 # A needle set may hold this many strings before a pattern part stops counting as exact text.
 _MAX_EXACT = 64
 # Needle sets kept per alternative (each must be met), alternatives kept per pattern (beyond
-# that the pattern counts as one), and the shortest needle worth keeping.
+# that the pattern counts as one; tier 2's harm words and tier 3's danger words are long
+# alternations run on most texts, so they keep more), and the shortest needle worth keeping.
 _MAX_GROUPS = 4
-_MAX_ALTERNATIVES = 32
+_MAX_ALTERNATIVES = 8
 _MAX_TIER_ALTERNATIVES = 32
 _MIN_NEEDLE = 2
 # Words remembered per process before the memo is cleared.
