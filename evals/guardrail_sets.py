@@ -100,6 +100,8 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout11.jsonl",
     "crisis_holdout12.jsonl",
     "crisis_holdout13.jsonl",
+    "crisis_holdout14.jsonl",
+    "crisis_holdout15.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
@@ -126,6 +128,8 @@ APOLOGY_BLIND_FILES: tuple[str, ...] = (
     "apology_holdout7.jsonl",
     "apology_holdout8.jsonl",
     "apology_holdout9.jsonl",
+    "apology_holdout10.jsonl",
+    "apology_holdout11.jsonl",
 )
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"
