@@ -53,9 +53,9 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # The labelled crisis sets the word classifier and the sentence model learn from, one file per
 # author (cross-validation leaves one out at a time). The blind sets are never read by training.
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
-# training files; 6 to 13 have been measured once each and are not trained on (evals/README.md).
-# crisis_train20, 22 and 23 were each measured once with the screen before anything was fit to
-# them (evals/report/crisis_train2*.md).
+# training files; 6 to 13, measured once each in sessions 3 to 6, joined them in session 7, once
+# 14 and 15 were written (evals/README.md). crisis_train20, 22, 23 and 24 were each measured once
+# with the screen before anything was fit to them (evals/report/crisis_train2*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -85,13 +85,7 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_train20.jsonl",
     "crisis_train22.jsonl",
     "crisis_train23.jsonl",
-)
-# Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
-# dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
-# the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
-# screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
-CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-CRISIS_BLIND_FILES: tuple[str, ...] = (
+    "crisis_train24.jsonl",
     "crisis_holdout6.jsonl",
     "crisis_holdout7.jsonl",
     "crisis_holdout8.jsonl",
@@ -100,12 +94,21 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout11.jsonl",
     "crisis_holdout12.jsonl",
     "crisis_holdout13.jsonl",
+)
+# Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
+# dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
+# the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
+# screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
+CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
+CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout14.jsonl",
     "crisis_holdout15.jsonl",
+    "crisis_holdout16.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
-# before they joined them. Holdouts 5 to 9 (measured once each) are not trained on.
+# before they joined them, and holdouts 5 to 9 (measured once each in sessions 4 to 6) joined
+# them in session 7, once 10 and 11 were written. apology_train10 was measured once before.
 APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_dev.jsonl",
     "apology_train.jsonl",
@@ -121,15 +124,17 @@ APOLOGY_TRAINING_FILES: tuple[str, ...] = (
     "apology_holdout2.jsonl",
     "apology_holdout3.jsonl",
     "apology_holdout4.jsonl",
-)
-APOLOGY_BLIND_FILES: tuple[str, ...] = (
+    "apology_train10.jsonl",
     "apology_holdout5.jsonl",
     "apology_holdout6.jsonl",
     "apology_holdout7.jsonl",
     "apology_holdout8.jsonl",
     "apology_holdout9.jsonl",
+)
+APOLOGY_BLIND_FILES: tuple[str, ...] = (
     "apology_holdout10.jsonl",
     "apology_holdout11.jsonl",
+    "apology_holdout12.jsonl",
 )
 GOEMOTIONS_PATH = DATA_DIR / "goemotions" / "goemotions_test_stratified_2000.csv"
 GOEMOTIONS_LABELS_PATH = DATA_DIR / "goemotions" / "labels.txt"

@@ -23,6 +23,30 @@ C = ApologyCategory
 
 # (draft, the category that must be among the findings, words the finding's span must contain)
 MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
+    # session 7: the faulty twins of the new exceptions
+    ("I won't pretend I'm perfect, but you overreacted.", C.MINIMIZING, "overreacted"),
+    (
+        "I said 'sorry' already, so can we just drop it now?",
+        C.DEMANDING_FORGIVENESS,
+        "drop it",
+    ),
+    (
+        "I didn't mean to hurt you, and that's what matters.",
+        C.INTENT_OVER_IMPACT,
+        "that's what matters",
+    ),
+    ("Sorry I snapped, I was stressed about the move.", C.EXCUSE, "stressed"),
+    ("I'll never forget our anniversary again, I swear.", C.OVERPROMISING, "never forget"),
+    (
+        "I'm sorry, but you only took it that way because of the trauma.",
+        C.WEAPONIZING_DISCLOSURE,
+        "because of the trauma",
+    ),
+    (
+        "I told myself it was fine because you were overreacting. Sorry.",
+        C.MINIMIZING,
+        "overreacting",
+    ),
     # session 6: the faulty twins of the new exceptions below
     ("Can we just let it go now?", C.DEMANDING_FORGIVENESS, "let it go"),
     ("I'm sorry I yelled, but I was drunk.", C.EXCUSE, "I was drunk"),
@@ -438,6 +462,18 @@ MUST_MATCH: list[tuple[str, ApologyCategory, str]] = [
 
 # Honest apologies, partial apologies, empathy, restatements and realistic commitments.
 MUST_PASS: list[str] = [
+    # session 7: the writer quotes their own excuse to own it, refuses to repeat it, or owns the
+    # impact before "that's what matters" (fresh sentences)
+    "I told you 'it's just how I am' on Friday, as if that settled it. I'm sorry I shouted.",
+    "I keep saying 'you're too sensitive' and it isn't true. I'm sorry I laughed at you.",
+    "I'm not going to say I was only joking. I mocked you, and I'm sorry.",
+    "I didn't mean to scare you when I braked, but I did, and that's what matters. Sorry.",
+    "I was exhausted and took it out on you at the school gate. Not your fault. I'm sorry.",
+    "I told myself it was only a drink, but it wasn't just a drink to you. I'm sorry.",
+    "I didn't mean for the text to sound so blunt, and I can see it did. I'm sorry.",
+    "I was hungover and short with you at lunch, which is not your problem to fix. I'm sorry.",
+    "I'll always regret not being at the airport for you. I'm sorry I chose the meeting.",
+    "I thought I was protecting you by not telling you. I see now that I took the choice from you.",
     # session 6: the writer owns the impact, judges their own words, or names the problem
     "I didn't mean to sound superior about the bills, but I was being condescending. I'm sorry.",
     "I meant it as banter, but I can see it stung, and the comment itself was cruel. I'm sorry.",

@@ -236,10 +236,70 @@ MATCHES = [
     ("her boyfriend tells my little girl it's their special secret", U, CH),
     ("he keeps a loaded gun in our son's bedroom", U, CH),
     ("my dad drove us home drunk when I was little", C, CH),
+    # session 7: rules for kinds of language seen in the opened blind sets (fresh sentences)
+    ("He pins me against the fridge when he's angry and holds my arms till they bruise.", U, AB),
+    ("Last night she held my wrist so hard I still can't turn the key.", U, AB),
+    ("He struck me twice on Sunday because dinner was late.", U, AB),
+    (
+        "He reads my messages every evening and if there's a name he doesn't know I pay for it.",
+        U,
+        AB,
+    ),
+    (
+        "I walk on eggshells all the time now. I'm frightened of what comes after a lost match.",
+        U,
+        AB,
+    ),
+    ("I'm typing this in the loo with the taps on so he can't hear.", U, AB),
+    ("looked up the quickest way to go last night and saved the page", U, SH),
+    ("I keep hoping my heart just gives out in my sleep.", U, SH),
+    ("I tried a few weeks ago and woke up in hospital. Next time I won't fail.", U, SH),
+    (
+        "I don't plan to be around for Christmas. The will is updated and the letters are written.",
+        U,
+        SH,
+    ),
+    ("I've been quietly saying goodbye to everyone this week, one by one.", U, SH),
+    ("whats the point, it's my last weekend anyway", U, SH),
+    ("Left a note on the table. Don't try to find me, I can't do this.", U, SH),
+    ("If her brother turns up at the wedding he'll go home in a body bag, I swear.", U, TH),
+    ("I know exactly when he's alone at the depot now. He's going to regret what he took.", U, TH),
+    (
+        "Her uncle was convicted of offences against children and now he babysits at weekends.",
+        U,
+        CH,
+    ),
+    ("You'd all be better off without me and the mortgage is covered now.", U, SH),
+    ("My ex's new boyfriend is the one I'm going to hurt, and soon.", U, TH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # session 7: harmless twins of the new rules and figures (fresh sentences)
+    "I hit my husband's van reversing out of the supermarket and he won't let it go.",
+    "She'll kill me if I'm late for the school play, so I'm leaving work early.",
+    "I said I'd kill him if he left his muddy boots on the rug again, and he did it anyway.",
+    "I'm going to murder you if you leave the milk out one more time 😂 but it does bug me.",
+    "I wanted to throttle you when you told my dad the price. Not literally, obviously.",
+    "My cousin is in a refuge now with her boys and I drive over every Sunday.",
+    "I was so worried for him when he fell off the ladder.",
+    "My neighbour said she's afraid of her husband, and I gave her the helpline number.",
+    "He hits me with a hundred questions the second I walk in the door.",
+    "You took my keys by accident again and I missed the train.",
+    "She bought me a knife roll for my birthday because I'm training as a chef.",
+    "Your brother pushed me into the swimming pool at the barbecue and everyone cheered.",
+    "In judo class you threw me harder than you needed to and it felt like a point being made.",
+    "I've been giving my old clothes away to the charity shop because we're downsizing.",
+    "It hurt when you told the kids about the move before you told me.",
+    "The kids hide behind the sofa and jump out to scare you when you get in.",
+    "He parked outside my office to pick me up as a surprise and my boss saw.",
+    "I got spat at on shift again, part of the job, but I need you to listen when I get home.",
+    "I hurt her by forgetting our anniversary, and I want to own it.",
+    "My wife tracks my runs on the app and sends me a thumbs-up.",
+    "I've been saying goodbye to people all week because we're moving to Perth.",
+    "I'm scared he'll leave, so I walk on eggshells around the subject of his mum.",
+    "It struck me as odd that he never asked about my day.",
+    "I'm not sure I'd pass next time either, the driving test is brutal.",
     # session 6: the harmless twins of the rules above
     "I want to explain the hurt of our son's christening, when you left early for the match.",
     "The real hurt is that you told the kids before you told me.",
@@ -409,6 +469,9 @@ def test_matches(text: str, level: CrisisLevel, category: CrisisCategory) -> Non
 WORD_CLASSIFIER_ALARMS = {
     "Growing up my mum used to throw parties for everyone.",
     "Our son fell off the bed last night but he's fine",
+    # since the refit on 37 sets (session 7), which holds blind set 7's "He doesn't hit me. He
+    # just drives really fast with me in the car" as urgent abuse
+    "he doesn't hit me, he just goes quiet",
 }
 
 

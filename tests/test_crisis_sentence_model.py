@@ -213,7 +213,10 @@ def test_the_gate_is_the_shipped_quick_reading_of_the_text() -> None:
 # rather than each text (no model of meaning gets every one right): the target as a known
 # failure, and a guard against it getting worse.
 HARD_NEGATIVE_TARGET = 0.05
-HARD_NEGATIVE_GUARD = 9 / 128
+# Session 7 added 32 fresh hard negatives and refit both layers on 37 sets: 12 of 160 are raised
+# (9 of 128 before), among them two of the new twins by the sentence model (a husband's van, a
+# cousin in a refuge) and "he doesn't hit me, he just goes quiet" by the word classifier.
+HARD_NEGATIVE_GUARD = 12 / 160
 
 
 def _raised_hard_negatives() -> tuple[list[str], int]:
@@ -232,7 +235,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
     assert len(raised) / total <= HARD_NEGATIVE_GUARD
 
 
-@pytest.mark.xfail(reason="9/128 raised with the sentence model; target 5%", strict=True)
+@pytest.mark.xfail(reason="12/160 raised with the sentence model; target 5%", strict=True)
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
     assert len(raised) / total <= HARD_NEGATIVE_TARGET
