@@ -55,8 +55,9 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # Holdouts 4 and 5 were measured once each (evals/report/crisis_holdout*.md) and then joined the
 # training files; 6 to 13, measured once each in sessions 3 to 6, joined them in session 7, once
 # 14 and 15 were written (evals/README.md); 14 and 15, measured once each in session 7, joined
-# them in session 8, once 17 and 18 were written. crisis_train20, 22 to 26 were each measured
-# once with the screen before anything was fit to them (evals/report/crisis_train2*.md).
+# them in session 8, once 17 and 18 were written; 16 to 18, measured once each in session 8,
+# joined them once 19 and 20 were written. crisis_train20 and 22 to 28 were each measured once
+# with the screen before anything was fit to them (evals/report/crisis_train2*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -99,6 +100,11 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_train26.jsonl",
     "crisis_holdout14.jsonl",
     "crisis_holdout15.jsonl",
+    "crisis_train27.jsonl",
+    "crisis_train28.jsonl",
+    "crisis_holdout16.jsonl",
+    "crisis_holdout17.jsonl",
+    "crisis_holdout18.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -106,11 +112,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout16.jsonl",
-    "crisis_holdout17.jsonl",
-    "crisis_holdout18.jsonl",
     "crisis_holdout19.jsonl",
     "crisis_holdout20.jsonl",
+    "crisis_holdout21.jsonl",
+    "crisis_holdout22.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
