@@ -56,8 +56,9 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # training files; 6 to 13, measured once each in sessions 3 to 6, joined them in session 7, once
 # 14 and 15 were written (evals/README.md); 14 and 15, measured once each in session 7, joined
 # them in session 8, once 17 and 18 were written; 16 to 18, measured once each in session 8,
-# joined them once 19 and 20 were written. crisis_train20 and 22 to 28 were each measured once
-# with the screen before anything was fit to them (evals/report/crisis_train2*.md).
+# joined them once 19 and 20 were written; 19 to 22, measured once each in session 8, joined
+# them in session 9, once 23 to 25 were written. crisis_train20 and 22 to 30 were each measured
+# once with the screen before anything was fit to them (evals/report/crisis_train2*.md, 30.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -105,6 +106,12 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout16.jsonl",
     "crisis_holdout17.jsonl",
     "crisis_holdout18.jsonl",
+    "crisis_train29.jsonl",
+    "crisis_train30.jsonl",
+    "crisis_holdout19.jsonl",
+    "crisis_holdout20.jsonl",
+    "crisis_holdout21.jsonl",
+    "crisis_holdout22.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -112,10 +119,9 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout19.jsonl",
-    "crisis_holdout20.jsonl",
-    "crisis_holdout21.jsonl",
-    "crisis_holdout22.jsonl",
+    "crisis_holdout23.jsonl",
+    "crisis_holdout24.jsonl",
+    "crisis_holdout25.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
