@@ -57,8 +57,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # 14 and 15 were written (evals/README.md); 14 and 15, measured once each in session 7, joined
 # them in session 8, once 17 and 18 were written; 16 to 18, measured once each in session 8,
 # joined them once 19 and 20 were written; 19 to 22, measured once each in session 8, joined
-# them in session 9, once 23 to 25 were written. crisis_train20 and 22 to 30 were each measured
-# once with the screen before anything was fit to them (evals/report/crisis_train2*.md, 30.md).
+# them in session 9, once 23 to 27 were written. crisis_train20 and 22 to 33 were each measured
+# once with the screen before anything was fit to them (evals/report/crisis_train2*.md, 3*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -108,6 +108,9 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout18.jsonl",
     "crisis_train29.jsonl",
     "crisis_train30.jsonl",
+    "crisis_train31.jsonl",
+    "crisis_train32.jsonl",
+    "crisis_train33.jsonl",
     "crisis_holdout19.jsonl",
     "crisis_holdout20.jsonl",
     "crisis_holdout21.jsonl",
@@ -122,6 +125,8 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout23.jsonl",
     "crisis_holdout24.jsonl",
     "crisis_holdout25.jsonl",
+    "crisis_holdout26.jsonl",
+    "crisis_holdout27.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
