@@ -216,6 +216,8 @@ HARD_NEGATIVE_TARGET = 0.05
 # Session 7 added 32 fresh hard negatives and refit both layers on 37 sets: 12 of 160 are raised
 # (9 of 128 before), among them two of the new twins by the sentence model (a husband's van, a
 # cousin in a refuge) and "he doesn't hit me, he just goes quiet" by the word classifier.
+# Session 9, after the refit on 55 sets: 14 of 260 (the lists grew with fresh twins), among them
+# "he took my phone charger again", newly raised by the word classifier.
 HARD_NEGATIVE_GUARD = 12 / 160
 
 
@@ -235,7 +237,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
     assert len(raised) / total <= HARD_NEGATIVE_GUARD
 
 
-@pytest.mark.xfail(reason="12/160 raised with the sentence model; target 5%", strict=True)
+@pytest.mark.xfail(reason="14/260 raised by the whole screen (session 9); target 5%", strict=True)
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
     assert len(raised) / total <= HARD_NEGATIVE_TARGET
@@ -246,7 +248,7 @@ def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
 
 def test_it_speaks_when_the_rules_found_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     _force(monkeypatch, "abuse")
-    text = "He decides which of my friends I can still text."
+    text = "He chooses who I can still text."
     assert crisis._screen(text, "en-US", read_meaning=False).level is CrisisLevel.NONE
     result = screen(text)
     assert result.level is CrisisLevel.URGENT
