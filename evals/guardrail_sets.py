@@ -57,7 +57,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # 14 and 15 were written (evals/README.md); 14 and 15, measured once each in session 7, joined
 # them in session 8, once 17 and 18 were written; 16 to 18, measured once each in session 8,
 # joined them once 19 and 20 were written; 19 to 22, measured once each in session 8, joined
-# them in session 9, once 23 to 27 were written. crisis_train20 and 22 to 33 were each measured
+# them in session 9, once 23 to 27 were written; 23 to 27, measured once each in session 9, joined
+# them in session 10, once 28 to 31 were written. crisis_train20 and 22 to 33 were each measured
 # once with the screen before anything was fit to them (evals/report/crisis_train2*.md, 3*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
@@ -115,21 +116,18 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout20.jsonl",
     "crisis_holdout21.jsonl",
     "crisis_holdout22.jsonl",
+    "crisis_holdout23.jsonl",
+    "crisis_holdout24.jsonl",
+    "crisis_holdout25.jsonl",
+    "crisis_holdout26.jsonl",
+    "crisis_holdout27.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 23 to 27 were measured once each in session 9 and are not yet trained on; 28 to 31, written at
-# the end of session 9, are unopened and unmeasured (the rules written from 23 to 27 and the refit
-# on them are on the branch session9-round-e, not on main: the refit did not finish in time).
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout23.jsonl",
-    "crisis_holdout24.jsonl",
-    "crisis_holdout25.jsonl",
-    "crisis_holdout26.jsonl",
-    "crisis_holdout27.jsonl",
     "crisis_holdout28.jsonl",
     "crisis_holdout29.jsonl",
     "crisis_holdout30.jsonl",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,25 +25,45 @@ Matrix = npt.NDArray[np.float64]
 
 
 def embeddings(texts: Sequence[str]) -> Matrix:
-    """Embeddings of ``texts`` (first piece, as :func:`sentence_model.embed`), cached on disk by
-    the model and the texts: these are the labelled sets, never a person's text."""
-    digest = hashlib.sha256(sentence_model.MODEL_SHA256.encode())
-    for text in texts:
-        digest.update(hashlib.sha256(text.encode()).digest())
-    path = cache_dir() / f"embeddings-{digest.hexdigest()[:24]}.npy"
-    try:
-        cached = np.load(path)
-        if cached.shape == (len(texts), sentence_model.DIMENSION):
-            return np.asarray(cached, dtype=np.float64)
-    except (OSError, ValueError):
-        pass
-    matrix = np.stack([sentence_model.embed(t) for t in texts]).astype(np.float64)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        np.save(path, matrix)
-    except OSError:
-        pass
-    return matrix
+    """Embeddings of ``texts`` (first piece, as :func:`sentence_model.embed`), cached on disk per
+    text and model: these are the labelled sets, never a person's text. Adding a set to the
+    training files embeds only its texts; everything embedded before is read back."""
+    store = _EmbeddingStore(cache_dir() / f"embeddings-{sentence_model.MODEL_SHA256[:16]}.npz")
+    keys = [hashlib.sha256(text.encode()).hexdigest()[:32] for text in texts]
+    missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in store.rows}
+    if missing:
+        store.add({key: sentence_model.embed(text) for key, text in missing.items()})
+    return np.stack([store.rows[key] for key in keys]).astype(np.float64)
+
+
+class _EmbeddingStore:
+    """One ``.npz`` file of text keys and their vectors. Anything wrong with it (missing,
+    unreadable, of another size) counts as empty; it is rewritten whole, atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: dict[str, npt.NDArray[np.float32]] = {}
+        try:
+            with np.load(path) as data:
+                keys, vectors = data["keys"], data["vectors"]
+            if vectors.ndim == 2 and vectors.shape == (len(keys), sentence_model.DIMENSION):
+                self.rows = {str(k): v for k, v in zip(keys, vectors, strict=True)}
+        except (OSError, ValueError, KeyError):
+            pass
+
+    def add(self, rows: dict[str, Any]) -> None:
+        self.rows.update({key: np.asarray(v, dtype=np.float32) for key, v in rows.items()})
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            partial = self.path.with_suffix(f".{os.getpid()}.part.npz")
+            np.savez(
+                partial,
+                keys=np.array(list(self.rows)),
+                vectors=np.stack(list(self.rows.values())),
+            )
+            os.replace(partial, self.path)
+        except OSError:
+            pass
 
 
 def quick_embeddings(texts: Sequence[str]) -> Matrix:

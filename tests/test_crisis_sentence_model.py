@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from evals import linear_heads
 from evals import train_crisis_sentence_model as training
 from evals.guardrail_sets import CRISIS_BLIND_FILES, CRISIS_MEASURED_FILES, CRISIS_TRAINING_FILES
 from guardrails import crisis, sentence_model, token_vectors
@@ -98,6 +100,34 @@ def test_embeddings_are_unit_length_deterministic_and_differ_by_meaning() -> Non
     assert float(np.linalg.norm(a)) == pytest.approx(1.0, abs=1e-5)
     np.testing.assert_array_equal(a, b)
     assert float(a @ c) < 0.9
+
+
+def test_training_embeddings_are_stored_per_text_and_only_new_texts_are_embedded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HEARDWELL_CACHE_DIR", str(tmp_path))
+    embedded: list[str] = []
+    real = sentence_model.embed
+
+    def counting(text: str) -> sentence_model.Vector:
+        embedded.append(text)
+        return real(text)
+
+    monkeypatch.setattr(sentence_model, "embed", counting)
+    first = linear_heads.embeddings(["We argued about the bins.", "He forgot my birthday."])
+    assert embedded == ["We argued about the bins.", "He forgot my birthday."]
+    texts = ["He forgot my birthday.", "She left without a word.", "We argued about the bins."]
+    second = linear_heads.embeddings(texts)
+    assert embedded[2:] == ["She left without a word."]
+    np.testing.assert_array_equal(second[0], first[1])
+    np.testing.assert_array_equal(second[2], first[0])
+    np.testing.assert_array_equal(second[1], real("She left without a word."))
+    # A damaged store counts as empty: everything is embedded again, nothing fails.
+    for path in tmp_path.iterdir():
+        path.write_bytes(b"not a numpy file")
+    again = linear_heads.embeddings(texts)
+    assert embedded[3:] == texts
+    np.testing.assert_array_equal(again, second)
 
 
 def test_empty_text_has_no_opinion() -> None:
