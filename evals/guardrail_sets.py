@@ -127,11 +127,15 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
+# 28 to 31 were measured once each in session 10 with the round-E screen; 32 and 33, written in
+# session 10 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout28.jsonl",
     "crisis_holdout29.jsonl",
     "crisis_holdout30.jsonl",
     "crisis_holdout31.jsonl",
+    "crisis_holdout32.jsonl",
+    "crisis_holdout33.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
