@@ -58,8 +58,9 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # them in session 8, once 17 and 18 were written; 16 to 18, measured once each in session 8,
 # joined them once 19 and 20 were written; 19 to 22, measured once each in session 8, joined
 # them in session 9, once 23 to 27 were written; 23 to 27, measured once each in session 9, joined
-# them in session 10, once 28 to 31 were written. crisis_train20 and 22 to 33 were each measured
-# once with the screen before anything was fit to them (evals/report/crisis_train2*.md, 3*.md).
+# them in session 10, once 28 to 31 were written; 28 to 31, measured once each in session 10,
+# joined them in session 10, once 32 and 33 were written. crisis_train20 and 22 to 37 were each
+# measured once with the screen before anything was fit to them (evals/report/crisis_train*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -121,19 +122,22 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout25.jsonl",
     "crisis_holdout26.jsonl",
     "crisis_holdout27.jsonl",
+    "crisis_holdout28.jsonl",
+    "crisis_holdout29.jsonl",
+    "crisis_holdout30.jsonl",
+    "crisis_holdout31.jsonl",
+    "crisis_train34.jsonl",
+    "crisis_train35.jsonl",
+    "crisis_train36.jsonl",
+    "crisis_train37.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 28 to 31 were measured once each in session 10 with the round-E screen; 32 and 33, written in
-# session 10 by two new authors, are unopened.
+# 32 and 33, written in session 10 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout28.jsonl",
-    "crisis_holdout29.jsonl",
-    "crisis_holdout30.jsonl",
-    "crisis_holdout31.jsonl",
     "crisis_holdout32.jsonl",
     "crisis_holdout33.jsonl",
 )

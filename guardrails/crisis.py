@@ -1402,13 +1402,21 @@ def _third_opinion(
     return [_Found(category, _opinion_level(view, category, start, end), start, end)]
 
 
+_ENDINGS = r"(?:s|es|d|ed|ing)?(?![a-z0-9])"
+
+
 @cache
 def _danger_words() -> Regex:
     path = resources.files("guardrails") / "data" / "crisis_danger_words.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     entries = {" ".join(e.split()) for group in data["stems"].values() for e in group.split(",")}
-    words = sorted(entries - {""}, key=len, reverse=True)
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in words) + ")")
+    # "suicid*" is the start of a word; "die" is a word, with its endings ("dies", "died")
+    # but not "diet" or "dieting".
+    alternatives = [
+        re.escape(e[:-1]) if e.endswith("*") else re.escape(e) + _ENDINGS
+        for e in sorted(entries - {""}, key=len, reverse=True)
+    ]
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")")
 
 
 def _danger_words_all_set_aside(view: _Text, start: int, end: int) -> bool:
