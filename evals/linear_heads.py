@@ -61,6 +61,7 @@ class _EmbeddingStore:
                 keys=np.array(list(self.rows)),
                 vectors=np.stack(list(self.rows.values())),
             )
+            os.chmod(partial, 0o600)
             os.replace(partial, self.path)
         except OSError:
             pass

@@ -25,6 +25,9 @@ from typing import TypeVar
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 _FORMAT = b"heardwell-rules-cache-1"
+# How many cache files of one name are kept: the one in use and the one before it (two installed
+# versions side by side do not rebuild each other's away).
+KEEP = 2
 
 
 def cache_dir() -> Path:
@@ -60,7 +63,22 @@ def cached_build(name: str, sources: Iterable[Path], build: Callable[[], T]) -> 
         log.info("rebuilding the %s rules cache", name)
     result = build()
     _write(path, result)
+    _prune(name, keep=path)
     return result
+
+
+def _prune(name: str, keep: Path, newest: int = KEEP) -> None:
+    """Remove all but the ``newest`` cache files of ``name`` (each rules change leaves one)."""
+    try:
+        olders = sorted(
+            (p for p in keep.parent.glob(f"{name}-*.pickle") if p != keep),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in olders[newest - 1 :]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _write(path: Path, value: object) -> None:

@@ -184,6 +184,9 @@ class _Encoder:
         self._words: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     def _load(self) -> tuple[Any, Any]:
+        loaded = self._loaded  # once loaded, no lock: the tuple is set once and never changed
+        if loaded is not None:
+            return loaded
         with self._lock:
             if self._loaded is None:
                 import onnxruntime as ort

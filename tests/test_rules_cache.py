@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import pickle
 from pathlib import Path
 
@@ -39,6 +40,21 @@ def test_a_changed_source_rebuilds(cache_home: Path, tmp_path: Path) -> None:
     source.write_text("a: 2")
     assert cache_key([source]) != first
     assert cached_build("demo", [source], lambda: "new") == "new"
+
+
+def test_old_cache_files_are_pruned_to_the_newest(cache_home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "rules.yaml"
+    keys = []
+    for version in range(4):
+        source.write_text(f"a: {version}")
+        keys.append(cache_key([source]))
+        assert cached_build("demo", [source], functools.partial(int, version)) == version
+    kept = {p.name for p in cache_home.glob("demo-*.pickle")}
+    assert len(kept) == _cache.KEEP
+    assert f"demo-{keys[-1]}.pickle" in kept
+    assert f"demo-{keys[0]}.pickle" not in kept
+    assert cached_build("other", [source], lambda: "x") == "x"
+    assert len(list(cache_home.glob("demo-*.pickle"))) == _cache.KEEP
 
 
 def test_a_corrupt_cache_is_rebuilt_and_replaced(cache_home: Path, tmp_path: Path) -> None:
