@@ -136,10 +136,13 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 32 and 33, written in session 10 by two new authors, are unopened.
+# 32 and 33 were measured once each in session 10 with the round-F screen; 34 and 35, written at
+# the end of session 10 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout32.jsonl",
     "crisis_holdout33.jsonl",
+    "crisis_holdout34.jsonl",
+    "crisis_holdout35.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
