@@ -1373,6 +1373,13 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
     return extra
 
 
+# The sentence model reads what a piece is about; a piece of one or two words ("Better week.")
+# has no topic it reads reliably, so it is not heard there (no labelled text that short has its
+# verdict decided by the model; the rules and the word classifier still read it).
+_MIN_WORDS_FOR_MEANING = 3
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
 def _third_opinion(
     text: str, found: list[_Found], set_aside: list[tuple[int, int]]
 ) -> list[_Found]:
@@ -1391,6 +1398,8 @@ def _third_opinion(
     if opinion is None or not opinion.raises(sentence_model.head().threshold):
         return []
     start, end = opinion.start, opinion.end
+    if len(_WORD.findall(text, start, end)) < _MIN_WORDS_FOR_MEANING:
+        return []
     if any(start <= s and e <= end for s, e in set_aside):
         return []
     view = _opinion_view(normalise(text))

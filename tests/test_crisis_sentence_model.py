@@ -290,6 +290,18 @@ def test_it_speaks_when_the_rules_found_nothing(monkeypatch: pytest.MonkeyPatch)
     assert not any("couples" in name for name in names)  # abuse: never couples therapy
 
 
+def test_it_is_not_heard_on_a_piece_of_one_or_two_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    _force(monkeypatch, "self_harm")
+    assert screen("Better week.").level is CrisisLevel.NONE
+    assert screen("Fine").level is CrisisLevel.NONE
+    assert screen("Better week again.").level is CrisisLevel.URGENT
+
+
+def test_a_short_check_in_note_is_not_raised() -> None:
+    # "Better week." was raised by the sentence model refit on 69 sets (score 1.33 over 1.07).
+    assert screen("Better week.").level is CrisisLevel.NONE
+
+
 def test_it_never_changes_what_the_rules_found(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [
         "My ex used to hit me, years ago. I'm safe now.",  # caution stays caution
