@@ -1377,6 +1377,8 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
 # has no topic it reads reliably, so it is not heard there (no labelled text that short has its
 # verdict decided by the model; the rules and the word classifier still read it).
 _MIN_WORDS_FOR_MEANING = 3
+# Words of any script and case, read on the text as typed (``_TOKEN`` reads lower-cased ASCII
+# only, and would count a Hindi or an all-capitals piece as no words at all).
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
