@@ -59,8 +59,10 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # joined them once 19 and 20 were written; 19 to 22, measured once each in session 8, joined
 # them in session 9, once 23 to 27 were written; 23 to 27, measured once each in session 9, joined
 # them in session 10, once 28 to 31 were written; 28 to 31, measured once each in session 10,
-# joined them in session 10, once 32 and 33 were written. crisis_train20 and 22 to 37 were each
-# measured once with the screen before anything was fit to them (evals/report/crisis_train*.md).
+# joined them in session 10, once 32 and 33 were written; 32 to 35 (32 and 33 measured in session
+# 10, 34 and 35 in session 11) joined them in session 11, once 36 and 37 were written.
+# crisis_train20 and 22 to 41 were each measured once with the screen before anything was fit to
+# them (evals/report/crisis_train*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -130,19 +132,24 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_train35.jsonl",
     "crisis_train36.jsonl",
     "crisis_train37.jsonl",
+    "crisis_holdout32.jsonl",
+    "crisis_holdout33.jsonl",
+    "crisis_holdout34.jsonl",
+    "crisis_holdout35.jsonl",
+    "crisis_train38.jsonl",
+    "crisis_train39.jsonl",
+    "crisis_train40.jsonl",
+    "crisis_train41.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 32 and 33 were measured once each in session 10 with the round-F screen; 34 and 35, written at
-# the end of session 10 by two new authors, are unopened.
+# 36 and 37, written in session 11 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout32.jsonl",
-    "crisis_holdout33.jsonl",
-    "crisis_holdout34.jsonl",
-    "crisis_holdout35.jsonl",
+    "crisis_holdout36.jsonl",
+    "crisis_holdout37.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
