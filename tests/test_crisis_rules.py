@@ -556,6 +556,9 @@ NO_DANGER = [
     "Our son broke a board at his karate grading and his dad missed it.",
     "By the time you read this I'll be on the train to Glasgow, sorry for leaving early.",
     "We put stair gates and cupboard locks in now the baby is crawling.",
+    "He is going to sort out the boiler guy tonight, he took the afternoon off.",
+    "I'm outside the school, can you pick up milk on the way home?",
+    "He said he'll sort out the manager tonight about his hours.",
     # session 10: harmless twins (fresh sentences)
     "My sister said she'd kill me if I finished the last episode without her.",
     "He told me to go die in Warzone because I stole his kill, we laughed about it after.",
