@@ -146,13 +146,15 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 36 and 37 were measured once each in session 11 with the round-G screen; 38 and 39, written at
-# the end of session 11 by two new authors, are unopened.
+# 36 and 37 were measured once each in session 11 with the round-G screen, 38 and 39 in session 12
+# with the same screen; 40 and 41, written early in session 12 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout36.jsonl",
     "crisis_holdout37.jsonl",
     "crisis_holdout38.jsonl",
     "crisis_holdout39.jsonl",
+    "crisis_holdout40.jsonl",
+    "crisis_holdout41.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
