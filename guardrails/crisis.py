@@ -1385,16 +1385,31 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 def _third_opinion(
     text: str, found: list[_Found], set_aside: list[tuple[int, int]]
 ) -> list[_Found]:
-    """A finding from the sentence model, when nothing before it found danger.
+    """A finding from the sentence model, when nothing before it found danger, or when the
+    rules found only a caution that nothing in the text says is over.
 
     Its span is the piece of text the model found most worrying (the whole text, for most
     texts). The model reads topics well and negation and figures of speech poorly, so where the
     rules read a danger phrase in that piece and set it aside ("I have no plans to hurt
     myself", "this is killing me", a film's plot), their decision stands; and a piece that a
     fiction frame or figure of speech covers for the model's category is left alone, as for the
-    word classifier."""
-    if any(f.category is not CrisisCategory.STUCK for f in found):
-        return []
+    word classifier.
+
+    A caution from the rules is either danger that is over (a past marker: "years ago", "my
+    ex used to") or a phrase the rules cannot place in time ("she's gonna regret it", "I can't
+    do this anymore", "he checks my phone every night"). In the second case the model decides:
+    when it reads the text as danger now, the rules' findings become urgent, in their own
+    categories (the rules read which danger; the model reads time no better than they do, so
+    a past marker anywhere in the text, or abuse by a former partner, keeps the caution), if
+    the model read at least a few words beyond the rules' phrases."""
+    danger = [f for f in found if f.category is not CrisisCategory.STUCK]
+    view: _Text | None = None
+    if danger:
+        if any(f.level is not CrisisLevel.CAUTION for f in danger):
+            return []
+        view = _opinion_view(normalise(text))
+        if _told_as_over(view, danger):
+            return []
     words = classifier.model().scores(text)
     opinion = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
     if opinion is None or not opinion.raises(sentence_model.head().threshold):
@@ -1404,13 +1419,40 @@ def _third_opinion(
         return []
     if any(start <= s and e <= end for s, e in set_aside):
         return []
-    view = _opinion_view(normalise(text))
+    view = view or _opinion_view(normalise(text))
     if _danger_words_all_set_aside(view, start, end):
         return []
     category = CrisisCategory(opinion.category)
     if category in _unit_excluded(view.text, start, end):
         return []
+    if danger:
+        if _words_beside(text, start, end, danger) < _MIN_WORDS_FOR_MEANING:
+            return []
+        return [_Found(f.category, CrisisLevel.URGENT, f.start, f.end) for f in danger]
     return [_Found(category, _opinion_level(view, category, start, end), start, end)]
+
+
+def _words_beside(text: str, start: int, end: int, found: list[_Found]) -> int:
+    """Words of ``text[start:end]`` outside every finding: what the model read that the rules
+    did not. On the bare caution phrase ("I can't do this anymore", "he'll regret this") the
+    model has nothing more to go on than the rules, which left it at caution."""
+    return sum(
+        1
+        for m in _WORD.finditer(text, start, end)
+        if not any(f.start < m.end() and m.start() < f.end for f in found)
+    )
+
+
+def _told_as_over(view: _Text, found: list[_Found]) -> bool:
+    """True when a sentence of the text has a past marker, or an abuse finding names a former
+    partner: the rules' caution then says the danger is over."""
+    if any(view._time_markers(i)[0] for i in range(len(view._sentences))):
+        return True
+    former = view.rules.former_partner
+    return any(
+        f.category is CrisisCategory.ABUSE and former.search(view.text, f.start, f.end)
+        for f in found
+    )
 
 
 _ENDINGS = r"(?:s|es|d|ed|ing)?(?![a-z0-9])"

@@ -93,7 +93,11 @@ def test_only_raises_on_every_labelled_case(monkeypatch: pytest.MonkeyPatch) -> 
         rules = _rules_only(monkeypatch, text)
         both = screen(text)
         if any(c is not CrisisCategory.STUCK for c in rules.categories):
-            assert both == rules, text
+            # What the rules found stands; the sentence model may only make a caution of
+            # theirs urgent, in the same categories and spans (``crisis._third_opinion``).
+            assert both.categories == rules.categories, text
+            assert both.level in (rules.level, CrisisLevel.URGENT), text
+            assert set(both.spans) == set(rules.spans), text
             continue
         assert _RANK[both.level] >= _RANK[rules.level], text
         assert set(rules.spans) <= set(both.spans), text

@@ -455,6 +455,9 @@ MATCHES = [
     ),
     ("You'd all be better off without me and the mortgage is covered now.", U, SH),
     ("My ex's new boyfriend is the one I'm going to hurt, and soon.", U, TH),
+    # A quote and a dash that are not a meme's signature (session 12's meme exclusion).
+    ("i told him 'i'm going to kill myself' - he just laughed", U, SH),
+    ("'i want to die' - that's what i wrote in my diary last night and i meant it", U, SH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
@@ -781,6 +784,10 @@ NO_DANGER = [
     "That comment was a real kick in the teeth",
     "I'm not going to hurt her, I just need her to stop reading my messages",
     "In my novel the heroine leaves goodbye letters for her kids",
+    # A quote made into a meme and signed (session 12), written for this test.
+    "'i'm going to strangle him' - me every time he leaves the milk out",
+    "\u201ci want to die\u201d - me at 6am when the alarm goes off",
+    "'i will end you' - my sister at monopoly, every christmas",
 ]
 
 

@@ -313,7 +313,8 @@ def test_a_short_check_in_note_is_not_raised() -> None:
 
 def test_it_never_changes_what_the_rules_found(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [
-        "My ex used to hit me, years ago. I'm safe now.",  # caution stays caution
+        "My ex used to hit me, years ago. I'm safe now.",  # caution told as over stays caution
+        "My husband hit me once when we were first married. It was a long time ago.",
         "He locks me in the bedroom when he goes out.",
         "I cut myself again last night after our fight.",
     ]
@@ -322,6 +323,47 @@ def test_it_never_changes_what_the_rules_found(monkeypatch: pytest.MonkeyPatch) 
     for text, rules in zip(texts, before, strict=True):
         assert rules.level is not CrisisLevel.NONE
         assert screen(text) == rules
+
+
+def test_a_caution_the_rules_cannot_place_in_time_is_raised_when_it_reads_danger_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rules' caution with no word saying it is over ("he checks my phone every night"):
+    the model decides, and the rules' categories (not the model's) become urgent."""
+    text = "He checks my phone every night before bed."
+    rules = crisis._screen(text, "en-US", read_meaning=False)
+    assert (rules.level, rules.categories) == (CrisisLevel.CAUTION, [CrisisCategory.ABUSE])
+    _force(monkeypatch, "self_harm")
+    result = screen(text)
+    assert (result.level, result.categories) == (CrisisLevel.URGENT, [CrisisCategory.ABUSE])
+    assert result.route is not None
+    assert not any("couples" in line.name.lower() for line in result.route.lines)
+
+
+def test_a_caution_stays_when_the_model_does_not_read_danger_now(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def calm(text: str, word_scores: object) -> Opinion:
+        return Opinion(-1000.0, "self_harm", 0, len(text))
+
+    monkeypatch.setattr(sentence_model, "opinion", calm)
+    text = "He checks my phone every night before bed."
+    assert screen(text) == crisis._screen(text, "en-US", read_meaning=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # Written for this test, in no labelled set: a caution phrase, and danger now around it.
+        ("He's been told where she works now. He says she's gonna regret it.", "urgent"),
+        ("I can't do this anymore. I've told my sister where the spare key is.", "urgent"),
+        # The same phrase in an ordinary complaint: the model does not raise it.
+        ("I can't do this anymore, the washing up is endless and he never helps.", "caution"),
+    ],
+)
+def test_the_shipped_model_decides_a_caution_without_time(text: str, level: str) -> None:
+    assert crisis._screen(text, "en-US", read_meaning=False).level is CrisisLevel.CAUTION
+    assert screen(text).level is CrisisLevel(level)
 
 
 @pytest.mark.parametrize(
