@@ -60,9 +60,10 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # them in session 9, once 23 to 27 were written; 23 to 27, measured once each in session 9, joined
 # them in session 10, once 28 to 31 were written; 28 to 31, measured once each in session 10,
 # joined them in session 10, once 32 and 33 were written; 32 to 35 (32 and 33 measured in session
-# 10, 34 and 35 in session 11) joined them in session 11, once 36 and 37 were written.
-# crisis_train20 and 22 to 41 were each measured once with the screen before anything was fit to
-# them (evals/report/crisis_train*.md).
+# 10, 34 and 35 in session 11) joined them in session 11, once 36 and 37 were written; 36 to 39
+# (36 and 37 measured in session 11, 38 and 39 in session 12) joined them in session 12, once 40
+# and 41 were written. crisis_train20 and 22 to 43 were each measured once with the screen before
+# anything was fit to them (evals/report/crisis_train*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -140,19 +141,22 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_train39.jsonl",
     "crisis_train40.jsonl",
     "crisis_train41.jsonl",
+    "crisis_holdout36.jsonl",
+    "crisis_holdout37.jsonl",
+    "crisis_holdout38.jsonl",
+    "crisis_holdout39.jsonl",
+    "crisis_train42.jsonl",
+    "crisis_train43.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
 # the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
 # screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 36 and 37 were measured once each in session 11 with the round-G screen, 38 and 39 in session 12
-# with the same screen; 40 and 41, written early in session 12 by two new authors, are unopened.
+# 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
+# the same screen) joined the training sets in session 12; 40 and 41, written early in session
+# 12 by two new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout36.jsonl",
-    "crisis_holdout37.jsonl",
-    "crisis_holdout38.jsonl",
-    "crisis_holdout39.jsonl",
     "crisis_holdout40.jsonl",
     "crisis_holdout41.jsonl",
 )

@@ -28,7 +28,11 @@ When the rules find no danger, two opinions read the text in turn, and each can 
 all-MiniLM-L6-v2 run locally, which reads what a text is about when its words are new). Where
 the rules read danger words in the model's piece and set every one aside (negated, figurative,
 support talk, fiction), the model is not heard. Either opinion's finding is urgent unless the
-rules' time words say it is over (caution). The rules are deterministic; the opinions are
+rules' time words say it is over (caution). One more case for the sentence model: when the
+rules found only a caution that nothing in the text says is over ("she's gonna regret it", "he
+checks my phone every night") and the model read a few words beyond the rules' phrases, the model
+decides whether it is danger now, and if so the rules' findings become urgent in their own
+categories (``_third_opinion``). The rules are deterministic; the opinions are
 fixed data files trained by ``evals/train_crisis_*.py`` and run on this machine, so the screen
 still calls no outside model and sends nothing anywhere.
 """

@@ -16,11 +16,13 @@ scores the embedding with linear heads trained on the labelled crisis sets
   side by side, raised above ``threshold``);
 * ``category``: which danger (self-harm, abuse, threat to others, child safety)?
 
-Like the word classifier, it is consulted only when the rules found no danger, and it can only
+Like the word classifier, it is consulted when the rules found no danger, and it can only
 raise the level (to urgent, or to caution when the rules' time words say it is over), never
-lower anything. The word classifier's log-odds are added to the heads at weights chosen by
-cross-validation. A text longer than the model reads at once is
-read in pieces of whole sentences, and the most worrying piece decides.
+lower anything. It is also consulted when the rules found only a caution that nothing in the
+text says is over; it may then make the rules' findings urgent (``crisis._third_opinion``).
+The word classifier's log-odds are added to the heads at weights chosen by cross-validation. A
+text longer than the model reads at once is read in pieces of whole sentences, and the most
+worrying piece decides.
 
 The session and tokenizer load once per process, on first use (about 0.3 s). The gate costs
 about 0.1 ms for 500 characters (splitting into tokens, with each word's pieces remembered, and

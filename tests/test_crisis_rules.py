@@ -826,8 +826,8 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 55 sets (session 9), whose new authors wrote taking keys, cards and
     # phones as control
     "he took my phone charger again",
-    # since the refit on 69 sets (session 10)
-    "I took everything out of the bathroom cabinet to clean it and found your old razor.",
+    # (session 10's refit on 69 sets also raised "I took everything out of the bathroom cabinet
+    # to clean it and found your old razor."; session 12's refit on 83 sets no longer does)
 }
 
 

@@ -273,9 +273,12 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
 # tonight..."), which the rules no longer raise and the sentence model does (1.37 and 3.54 over
 # its threshold 1.19); the refit itself raised "he wouldnt let me see the contract for the house"
 # and the fresh twin "She cupped my face in her hands..." (14/311 before the two were added).
+# Session 12's refit on 83 sets: 17/317 (5.4%; three fresh meme twins added, none raised); it
+# raises "I don't see myself being around here in ten years, I want to move to Spain" and the
+# window-seat joke, and no longer "My cousin is in a refuge now with her boys...".
 # Held as a known failure again: strict, so meeting it shows up.
 @pytest.mark.xfail(
-    strict=True, reason="16/314 (5.1%) raised since the refit on 77 sets (session 11)"
+    strict=True, reason="17/317 (5.4%) raised since the refit on 83 sets (session 12)"
 )
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
