@@ -1511,9 +1511,11 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     return CrisisResult(
         level=level,
         categories=categories,
+        # One span per stretch and category: a caution the sentence model made urgent comes
+        # back from ``_third_opinion`` with the rules' own span.
         spans=[
-            CrisisSpan(start=f.start, end=f.end, text=text[f.start : f.end], category=f.category)
-            for f in found
+            CrisisSpan(start=start, end=end, text=text[start:end], category=category)
+            for start, end, category in dict.fromkeys((f.start, f.end, f.category) for f in found)
         ],
         route=_route(_book(locale), categories, levels) if categories else None,
     )

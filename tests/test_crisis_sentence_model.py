@@ -339,6 +339,7 @@ def test_a_caution_the_rules_cannot_place_in_time_is_raised_when_it_reads_danger
     _force(monkeypatch, "self_harm")
     result = screen(text)
     assert (result.level, result.categories) == (CrisisLevel.URGENT, [CrisisCategory.ABUSE])
+    assert result.spans == rules.spans  # the rules' span, once
     assert result.route is not None
     assert not any("couples" in line.name.lower() for line in result.route.lines)
 
