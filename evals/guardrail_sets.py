@@ -156,12 +156,14 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
 # the same screen) joined the training sets in session 12. 40 and 41 were measured once each in
 # session 12 with the round-H screen; 42 and 43, written at the end of session 12 by two new
-# authors, are unopened.
+# authors, and 44 and 45, written at the start of session 13 by two more, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout40.jsonl",
     "crisis_holdout41.jsonl",
     "crisis_holdout42.jsonl",
     "crisis_holdout43.jsonl",
+    "crisis_holdout44.jsonl",
+    "crisis_holdout45.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
