@@ -43,7 +43,7 @@ import bisect
 import importlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -59,6 +59,7 @@ from guardrails._cache import cached_build
 from guardrails._lazy_re import Regex
 from guardrails._patterns import (
     PatternError,
+    _bits,
     compile_pattern,
     normalise,
     split_sentences,
@@ -464,15 +465,24 @@ except ImportError:  # pragma: no cover
 
 
 class _Words:
-    """The needles, one bit each, and which of them each word (a run of ``_TOKEN``) holds."""
+    """The needles, one bit each, and which of them each word (a run of ``_TOKEN``) holds.
 
-    __slots__ = ("bits", "longest", "memo", "shortest")
+    Each word also wakes rules (one bit per rule, in order): those whose guard's first mask
+    holds one of its needles, and those whose one-word ``needs`` it answers for. A rule that no
+    text's words wake in both ways is skipped without a look (``_find`` would skip it at its
+    first or second test); rules with no guard, or ``needs`` the words cannot answer for, are
+    awake in that way for every text.
+    """
+
+    __slots__ = ("always", "bits", "longest", "memo", "shortest", "wakes")
 
     def __init__(self) -> None:
         self.bits: dict[str, int] = {}
         self.shortest = 1_000
         self.longest = 0
-        self.memo: dict[str, int] = {}
+        self.memo: dict[str, tuple[int, int, int]] = {}
+        self.wakes: dict[int, tuple[int, int]] = {}
+        self.always: tuple[int, int] = (0, 0)
 
     def mask(self, needles: Iterable[str]) -> int:
         mask = 0
@@ -485,8 +495,40 @@ class _Words:
             mask |= bit
         return mask
 
-    def held(self, word: str) -> int:
-        """The needles ``word`` holds (worked out once per word, then remembered)."""
+    def index(self, rules: Sequence[_Rule]) -> None:
+        """Note which rules each needle wakes (see the class notes)."""
+        by_guard: dict[int, int] = {}
+        by_needs: dict[int, int] = {}
+        guard_always = needs_always = 0
+        for position, rule in enumerate(rules):
+            bit = 1 << position
+            if rule.guard is None:
+                guard_always |= bit
+            else:
+                for needle in _bits(rule.guard[0]):
+                    by_guard[needle] = by_guard.get(needle, 0) | bit
+            # Each phrase needs every needle of its words: one of them (the longest) will do.
+            chosen = [self._longest(phrase) for _, phrase in rule.phrases]
+            if not rule.plain or not rule.spec.needs or not all(chosen):
+                needs_always |= bit
+            else:
+                for needle in (*_bits(rule.words), *chosen):
+                    by_needs[needle] = by_needs.get(needle, 0) | bit
+        self.wakes = {
+            needle: (by_guard.get(needle, 0), by_needs.get(needle, 0))
+            for needle in by_guard.keys() | by_needs.keys()
+        }
+        self.always = (guard_always, needs_always)
+        self.memo.clear()
+
+    def _longest(self, phrase: str) -> int:
+        """The bit of the longest needle among ``phrase``'s words (0: it has none)."""
+        needles = _phrase_needles(phrase)
+        return self.bits[max(needles, key=len)] if needles else 0
+
+    def held(self, word: str) -> tuple[int, int, int]:
+        """The needles ``word`` holds and the rules it wakes by guard and by ``needs``
+        (worked out once per word, then remembered)."""
         bits = self.bits
         mask = 0
         size = len(word)
@@ -495,10 +537,17 @@ class _Words:
                 bit = bits.get(word[start:end])
                 if bit is not None:
                     mask |= bit
+        by_guard = by_needs = 0
+        wakes = self.wakes
+        for needle in _bits(mask):
+            woken = wakes.get(needle)
+            if woken is not None:
+                by_guard |= woken[0]
+                by_needs |= woken[1]
         if len(self.memo) >= _MEMO_LIMIT:
             self.memo.clear()
-        self.memo[word] = mask
-        return mask
+        known = self.memo[word] = (mask, by_guard, by_needs)
+        return known
 
 
 # What a pattern needs, read off its parsed form: ``(quick, alternatives)``, one entry of
@@ -704,6 +753,7 @@ def _build_rules() -> _Rules:
     past = _any_of(spec.time.past, lexicon)
     present = _any_of(spec.time.present, lexicon)
     carries_back = compile_pattern(spec.time.carries_back, lexicon)
+    words.index(rules)
     return _Rules(
         rules=tuple(rules),
         exclusions=exclusions,
@@ -879,18 +929,16 @@ class _Text:
     )
     # The spans of tier 3's and tier 2's everyday figures of speech, worked out when first needed.
     _figures: list[tuple[int, int]] | None = None
-    # The guards of the frame and time patterns, cut to the alternatives the text meets.
-    _frames: _Guard = None
-    _past: _Guard = None
-    _present: _Guard = None
-    _carries_back: _Guard = None
+    # The guards of the frame and time patterns, cut to the alternatives the text meets when
+    # first needed (most texts need none of them).
+    _cut: dict[str, _Guard] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        rules, present = self.rules, self.present
-        self._frames = _alive(rules.frames_guard, present)
-        self._past = _alive(rules.past_guard, present)
-        self._present = _alive(rules.present_guard, present)
-        self._carries_back = _alive(rules.carries_back_guard, present)
+    def _guard(self, name: str) -> _Guard:
+        """``rules.<name>_guard`` cut to the alternatives the text meets (a sentence's words are
+        the text's, so it meets no alternative the text does not)."""
+        if name not in self._cut:
+            self._cut[name] = _alive(getattr(self.rules, name + "_guard"), self.present)
+        return self._cut[name]
 
     def sentence_index(self, position: int) -> int:
         return max(0, bisect.bisect_right(self._starts, position) - 1)
@@ -939,7 +987,7 @@ class _Text:
 
     def framed(self, start: int) -> bool:
         index = self.sentence_index(start)
-        if not _meets(self._frames, self.masks[index]):
+        if not _meets(self._guard("frames"), self.masks[index]):
             return False
         sentence_start = self._sentences[index][0]
         return self.rules.frames.search(self.text, sentence_start, start) is not None
@@ -952,17 +1000,17 @@ class _Text:
             following = index + 1
             if following < len(self._sentences):
                 next_start, next_end = self._sentences[following]
-                if _meets(self._carries_back, self.masks[following]) and (
+                if _meets(self._guard("carries_back"), self.masks[following]) and (
                     rules.carries_back.search(self.text[next_start:next_end])
                 ):
                     end = next_end
                     mask |= self.masks[following]
             self._markers[index] = (
                 [m.span() for m in rules.past.finditer(self.text, start, end)]
-                if _meets(self._past, mask)
+                if _meets(self._guard("past"), mask)
                 else [],
                 [m.span() for m in rules.present.finditer(self.text, start, end)]
-                if _meets(self._present, mask)
+                if _meets(self._guard("present"), mask)
                 else [],
             )
         return self._markers[index]
@@ -1033,19 +1081,26 @@ def _find(text: str, set_aside: list[tuple[int, int]] | None = None) -> list[_Fo
     if fast:
         memo, held = rules.words.memo, rules.words.held
         masks = []
-        present = 0
+        present = by_guard = by_needs = 0
         for start, end in spans:
             mask = 0
             for word in _TOKEN.findall(lowered, start, end):
-                bits = memo.get(word)
-                mask |= held(word) if bits is None else bits
+                known = memo.get(word) or held(word)
+                mask |= known[0]
+                by_guard |= known[1]
+                by_needs |= known[2]
             masks.append(mask)
             present |= mask
+        guard_always, needs_always = rules.words.always
+        awake = (by_guard | guard_always) & (by_needs | needs_always)
+        # The rules the words woke, in order (``_bits`` gives the lowest first).
+        order: Iterable[_Rule] = [rules.rules[bit.bit_length() - 1] for bit in _bits(awake)]
     else:
         masks = [-1] * count
         present = -1
+        order = rules.rules
     candidates: list[tuple[_Rule, int, int]] = []
-    for rule in rules.rules:
+    for rule in order:
         guard = rule.guard
         if guard is not None and not guard[0] & present:
             continue

@@ -182,8 +182,9 @@ class _Encoder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: tuple[Any, Any] | None = None
-        # Word pieces of each word seen, as (id, start, end) within the word: see ``_encode``.
-        self._words: dict[str, tuple[tuple[int, int, int], ...]] = {}
+        # Each word seen: its pieces' ids, and its pieces as (id, start, end) within the word
+        # (see ``_encode``).
+        self._words: dict[str, tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]] = {}
 
     def _load(self) -> tuple[Any, Any]:
         loaded = self._loaded  # once loaded, no lock: the tuple is set once and never changed
@@ -214,6 +215,9 @@ class _Encoder:
     def pieces(self, text: str) -> list[tuple[list[int], int, int]]:
         """Token ids (without [CLS]/[SEP]) of up to ``_PIECE_TOKENS`` tokens each, cut at
         sentence ends when the text is longer, with each piece's character offsets."""
+        short = self._one_piece(text)
+        if short is not None:
+            return short
         ids, offsets = self._encode(text)
         if not ids:
             return []
@@ -232,6 +236,47 @@ class _Encoder:
             start = end
         return out
 
+    def _one_piece(self, text: str) -> list[tuple[list[int], int, int]] | None:
+        """``pieces(text)`` for plain ASCII text of at most one piece, without every token's
+        offsets; ``None`` for any other text. ``_ASCII_WORD`` splits every character but
+        whitespace into words, so the piece runs from the first word's first piece to the last
+        word's last piece: the first and last characters that are not whitespace (a word that
+        gave no piece sends the text the long way)."""
+        if not text.isascii() or _CONTROL.search(text) is not None:
+            return None
+        known = self._words
+        lowered = text.lower()
+        ids: list[int] = []
+        pieces: tuple[tuple[int, int, int], ...] = ()
+        first = -1
+        word = ""
+        for word in _ASCII_WORD.findall(lowered):
+            word_ids, pieces = known.get(word) or self._word(word)
+            if not word_ids:
+                return None
+            if first < 0:
+                first = len(lowered) - len(lowered.lstrip()) + pieces[0][1]
+            ids.extend(word_ids)
+        if not ids:
+            return []
+        if len(ids) > _PIECE_TOKENS:
+            return None
+        last = len(lowered.rstrip()) - len(word) + pieces[-1][2]
+        return [(ids, first, last)]
+
+    def _word(self, word: str) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]:
+        """A word's pieces, from the tokenizer, remembered."""
+        tokenizer, _ = self._load()
+        if len(self._words) > _WORD_MEMO:
+            self._words.clear()
+        encoding = tokenizer.encode(word, add_special_tokens=False)
+        pieces = tuple(
+            (token, start, end)
+            for token, (start, end) in zip(encoding.ids, encoding.offsets, strict=True)
+        )
+        known = self._words[word] = (tuple(encoding.ids), pieces)
+        return known
+
     def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
         """Token ids and character offsets, as the tokenizer gives them.
 
@@ -245,20 +290,12 @@ class _Encoder:
         if not text.isascii() or _CONTROL.search(text) is not None:
             encoding = tokenizer.encode(text, add_special_tokens=False)
             return encoding.ids, encoding.offsets
-        words = self._words
-        if len(words) > _WORD_MEMO:
-            words.clear()
+        known = self._words
         ids: list[int] = []
         offsets: list[tuple[int, int]] = []
         for match in _ASCII_WORD.finditer(text.lower()):
             word = match.group()
-            pieces = words.get(word)
-            if pieces is None:
-                encoding = tokenizer.encode(word, add_special_tokens=False)
-                pieces = words[word] = tuple(
-                    (token, start, end)
-                    for token, (start, end) in zip(encoding.ids, encoding.offsets, strict=True)
-                )
+            _, pieces = known.get(word) or self._word(word)
             at = match.start()
             for token, start, end in pieces:
                 ids.append(token)

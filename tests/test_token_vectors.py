@@ -119,3 +119,44 @@ def test_the_quick_split_gives_the_tokenizers_ids_and_offsets() -> None:
         expected = tokenizer.encode(text, add_special_tokens=False)
         ids, offsets = encoder._encode(text)
         assert (ids, offsets) == (expected.ids, list(expected.offsets)), text[:80]
+
+
+def test_the_one_piece_way_gives_the_pieces_of_the_long_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``_Encoder.pieces`` skips working out every token's offsets for plain ASCII text of one
+    piece; on every labelled text, on random strings with runs of space at either end, and on
+    texts of more than one piece or with characters the quick split leaves to the tokenizer,
+    it gives what it gives with that shortcut turned off."""
+    import random
+
+    rng = random.Random(13)
+    alphabet = "abcXYZ019 .,!?'\"-_()[]{}<>@#$%^&*+=/\\|~`;:\t\n\r"
+    texts = [
+        *_labelled_texts(),
+        *(
+            " " * rng.randint(0, 3)
+            + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+            + rng.choice(["", " ", "\n\t "])
+            for _ in range(500)
+        ),
+        "word " * 199 + "end.",
+        "word " * 400,
+        "Café déjà vu 😢 and a\x00null",
+        "",
+        " \n ",
+    ]
+    quick = sentence_model._Encoder()
+    long_way = sentence_model._Encoder()
+    monkeypatch.setattr(long_way, "_one_piece", lambda text: None)
+    for text in texts:
+        assert quick.pieces(text) == long_way.pieces(text), text[:80]
+
+
+def test_the_unpacked_table_holds_the_stored_vectors() -> None:
+    """The vectors are unpacked once at load; a look-up gives the int8 codes times their
+    token's scale, exactly."""
+    table = token_vectors.load()
+    ids = [0, 101, 2000, 7592, 30521, 2000]
+    expected = table.codes[ids].astype(np.float32) * table.scales[ids, None]
+    assert np.array_equal(table.vectors(ids), expected)
