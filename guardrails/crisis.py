@@ -1503,9 +1503,18 @@ def _words_beside(text: str, start: int, end: int, found: list[_Found]) -> int:
 
 
 def _told_as_over(view: _Text, found: list[_Found]) -> bool:
-    """True when a sentence of the text has a past marker, or an abuse finding names a former
-    partner: the rules' caution then says the danger is over."""
-    if any(view._time_markers(i)[0] for i in range(len(view._sentences))):
+    """True when a finding's sentence or the one after it has a past marker ("I went through
+    a phase of cutting. I'm well now."), or an abuse finding names a former partner: the rules'
+    caution then says the danger is over. A past marker further away tells of something else
+    ("he'll tell my father what I did before we married. My father has said he would kill me")."""
+    last = len(view._sentences) - 1
+    near = {
+        min(last, i + step)
+        for f in found
+        for i in [view.sentence_index(f.start)]
+        for step in (0, 1)
+    }
+    if any(view._time_markers(i)[0] for i in near):
         return True
     former = view.rules.former_partner
     return any(

@@ -458,6 +458,17 @@ MATCHES = [
     # A quote and a dash that are not a meme's signature (session 12's meme exclusion).
     ("i told him 'i'm going to kill myself' - he just laughed", U, SH),
     ("'i want to die' - that's what i wrote in my diary last night and i meant it", U, SH),
+    # Session 13's past markers: a stretch of life that ended, an age, before the marriage,
+    # well now; and twins where a present marker keeps the danger now.
+    ("I went through a phase of burning my arms when my dad left. My wife saw the scars.", C, SH),
+    ("I'm going through a phase of burning my arms again and my wife hasn't noticed.", U, SH),
+    ("At 14 I swallowed a bottle of my mum's pills. My fiance only found out last month.", C, SH),
+    ("My son, aged 6, comes home with bruises from his dad's every weekend.", U, CH),
+    ("At seventeen I tried to hang myself in the garage. I've never told my husband.", C, SH),
+    ("He'll be back at seven and he said he'll hang me from the garage beam.", U, AB),
+    ("Before we married he pushed me down the stairs, and I still flinch when he moves fast.", C, AB),
+    ("I overdosed twice in my twenties. I'm well now and I want him to know the whole story.", C, SH),
+    ("Months since I last self-harmed, and my husband still won't let it go.", C, SH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.

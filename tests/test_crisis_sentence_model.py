@@ -358,6 +358,30 @@ def test_a_caution_stays_when_the_model_does_not_read_danger_now(
 @pytest.mark.parametrize(
     ("text", "level"),
     [
+        # A past marker in the caution's sentence or the one after it: the rules' caution stands.
+        (
+            "He checks my phone every night before bed. That was years ago, in my first marriage.",
+            "caution",
+        ),
+        ("In 2015 he checked my phone every night before bed.", "caution"),
+        # Further away, it tells of something else: the model decides.
+        (
+            "We married in 2010. The first years were good. He checks my phone every night before bed.",
+            "urgent",
+        ),
+    ],
+)
+def test_only_a_past_marker_near_the_caution_says_it_is_over(
+    text: str, level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert crisis._screen(text, "en-US", read_meaning=False).level is CrisisLevel.CAUTION
+    _force(monkeypatch, "self_harm")
+    assert screen(text).level is CrisisLevel(level)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
         # Written for this test, in no labelled set: a caution phrase, and danger now around it.
         ("He's been told where she works now. He says she's gonna regret it.", "urgent"),
         ("I can't do this anymore. I've told my sister where the spare key is.", "urgent"),
