@@ -1005,14 +1005,20 @@ class _Text:
                 ):
                     end = next_end
                     mask |= self.masks[following]
-            self._markers[index] = (
+            past = (
                 [m.span() for m in rules.past.finditer(self.text, start, end)]
                 if _meets(self._guard("past"), mask)
-                else [],
+                else []
+            )
+            present = (
                 [m.span() for m in rules.present.finditer(self.text, start, end)]
                 if _meets(self._guard("present"), mask)
-                else [],
+                else []
             )
+            # A present word inside a past marker is part of it: "I'm well now", "not in our
+            # lives any more" say the danger is over, not that it is now.
+            present = [(s, e) for s, e in present if not any(a <= s and e <= b for a, b in past)]
+            self._markers[index] = (past, present)
         return self._markers[index]
 
     def level(self, rule: _RuleSpec, start: int, end: int) -> CrisisLevel:

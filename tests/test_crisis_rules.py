@@ -466,8 +466,8 @@ MATCHES = [
     ("My son, aged 6, comes home with bruises from his dad's every weekend.", U, CH),
     ("At seventeen I tried to hang myself in the garage. I've never told my husband.", C, SH),
     ("He'll be back at seven and he said he'll hang me from the garage beam.", U, AB),
-    ("Before we married he pushed me down the stairs, and I still flinch when he moves fast.", C, AB),
-    ("I overdosed twice in my twenties. I'm well now and I want him to know the whole story.", C, SH),
+    ("Before we married he pushed me down the stairs, and I still flinch when he's fast.", C, AB),
+    ("I overdosed twice in my twenties. I'm well now and I want him to know it all.", C, SH),
     ("Months since I last self-harmed, and my husband still won't let it go.", C, SH),
 ]
 
@@ -1117,3 +1117,25 @@ def test_the_word_index_only_skips_work_that_could_not_have_matched(
     assert sum(bool(found) for found, _ in fast) > 1000
     mismatched = [t for t, a, b in zip(texts, fast, plain, strict=True) if a != b]
     assert mismatched == []
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # The present word is part of the past marker: the whole says it is over.
+        ("A year ago I stopped eating and wanted to disappear. I'm well now.", C),
+        ("Years ago my stepdad hit us. He's not in our lives any more.", C),
+        # A present word of its own keeps it now.
+        ("A year ago I stopped eating and wanted to disappear. Now it's back.", U),
+        ("Years ago my stepdad hit us. He's been coming round again.", U),
+    ],
+)
+def test_a_present_word_inside_a_past_marker_does_not_make_it_now(
+    text: str, level: CrisisLevel
+) -> None:
+    """How a learned layer's finding over the whole text is placed in time (session 13)."""
+    from guardrails._patterns import normalise
+
+    view = crisis._opinion_view(normalise(text))
+    found = crisis._opinion_level(view, CrisisCategory.SELF_HARM, 0, len(view.text))
+    assert found is level

@@ -366,7 +366,7 @@ def test_a_caution_stays_when_the_model_does_not_read_danger_now(
         ("In 2015 he checked my phone every night before bed.", "caution"),
         # Further away, it tells of something else: the model decides.
         (
-            "We married in 2010. The first years were good. He checks my phone every night before bed.",
+            "We married in 2010. The early years were good. He checks my phone every night.",
             "urgent",
         ),
     ],
