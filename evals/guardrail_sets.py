@@ -155,8 +155,9 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
 CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
 # the same screen) joined the training sets in session 12. 40 and 41 were measured once each in
-# session 12 with the round-H screen; 42 and 43, written at the end of session 12 by two new
-# authors, and 44 and 45, written at the start of session 13 by two more, are unopened.
+# session 12 with the round-H screen; 42 to 45 (two new authors each at the end of session 12
+# and the start of session 13) were measured once each in session 13; 46 and 47, written at the
+# end of session 13 by two more new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout40.jsonl",
     "crisis_holdout41.jsonl",
@@ -164,6 +165,8 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout43.jsonl",
     "crisis_holdout44.jsonl",
     "crisis_holdout45.jsonl",
+    "crisis_holdout46.jsonl",
+    "crisis_holdout47.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
