@@ -1442,6 +1442,17 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
 # has no topic it reads reliably, so it is not heard there (no labelled text that short has its
 # verdict decided by the model; the rules and the word classifier still read it).
 _MIN_WORDS_FOR_MEANING = 3
+# How far over its threshold (log-odds) the sentence model must be before a figure of speech or
+# a support, fiction or everyday exclusion in its piece no longer silences it: the exclusion
+# covers a phrase, the model reads the whole piece ("I'd rather be dead than go through another
+# divorce. Not an expression. I've been working out how"). Chosen on out-of-fold scores over the
+# 83 training sets (each author's texts scored by the model fit on the others), where the rules
+# and the word classifier found nothing: over the threshold the figure and exclusion checks
+# silenced 15 urgent texts and 35 harmless ones; 5 over it, 10 urgent and 4 harmless (4 over: 11
+# and 7; 6 over: 9 and 3). A rules' match set aside inside the piece, and danger words all
+# negated ("I have no plans to hurt myself": the model reads negation poorly), still silence it
+# at any score; so 5 over, the model is now heard on 9 more urgent texts and 4 more harmless.
+_SURE_MARGIN = 5.0
 # Words of any script and case, read on the text as typed (``_TOKEN`` reads lower-cased ASCII
 # only, and would count a Hindi or an all-capitals piece as no words at all).
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
@@ -1458,7 +1469,8 @@ def _third_opinion(
     rules read a danger phrase in that piece and set it aside ("I have no plans to hurt
     myself", "this is killing me", a film's plot), their decision stands; and a piece that a
     fiction frame or figure of speech covers for the model's category is left alone, as for the
-    word classifier.
+    word classifier, unless the model is very sure (``_SURE_MARGIN``): then only negated danger
+    words silence it.
 
     A caution from the rules is either danger that is over (a past marker: "years ago", "my
     ex used to") or a phrase the rules cannot place in time ("she's gonna regret it", "I can't
@@ -1477,7 +1489,8 @@ def _third_opinion(
             return []
     words = classifier.model().scores(text)
     opinion = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
-    if opinion is None or not opinion.raises(sentence_model.head().threshold):
+    threshold = sentence_model.head().threshold
+    if opinion is None or not opinion.raises(threshold):
         return []
     start, end = opinion.start, opinion.end
     if len(_WORD.findall(text, start, end)) < _MIN_WORDS_FOR_MEANING:
@@ -1485,10 +1498,11 @@ def _third_opinion(
     if any(start <= s and e <= end for s, e in set_aside):
         return []
     view = view or _opinion_view(normalise(text))
-    if _danger_words_all_set_aside(view, start, end):
+    sure = opinion.raises(threshold + _SURE_MARGIN)
+    if _danger_words_all_set_aside(view, start, end, negation_only=sure):
         return []
     category = CrisisCategory(opinion.category)
-    if category in _unit_excluded(view.text, start, end):
+    if not sure and category in _unit_excluded(view.text, start, end):
         return []
     if danger:
         if _words_beside(text, start, end, danger) < _MIN_WORDS_FOR_MEANING:
@@ -1546,14 +1560,19 @@ def _danger_words() -> Regex:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")")
 
 
-def _danger_words_all_set_aside(view: _Text, start: int, end: int) -> bool:
-    """True when ``view.text[start:end]`` has danger words and the rules set every one aside."""
+def _danger_words_all_set_aside(
+    view: _Text, start: int, end: int, negation_only: bool = False
+) -> bool:
+    """True when ``view.text[start:end]`` has danger words and the rules set every one aside
+    (``negation_only``: every one negated: "I have no plans to hurt myself")."""
     lowered = view.text.lower()
     if len(lowered) != len(view.text):  # lower-casing moved offsets: let the model speak
         return False
     matches = [m.span() for m in _danger_words().finditer(lowered, start, end)]
     if not matches:
         return False
+    if negation_only:
+        return all(view.negated(s) for s, _ in matches)
     for s, e in matches:
         if view.negated(s) or view.framed(s):
             continue

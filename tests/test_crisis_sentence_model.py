@@ -29,11 +29,16 @@ def _stored() -> dict[str, object]:
     return data
 
 
-def _force(monkeypatch: pytest.MonkeyPatch, category: str = "self_harm") -> None:
-    """The model finds every text as a whole urgent, in ``category``."""
+def _force(
+    monkeypatch: pytest.MonkeyPatch, category: str = "self_harm", sure: bool = False
+) -> None:
+    """The model finds every text as a whole urgent, in ``category``: just over its threshold,
+    or (``sure``) over it by more than ``crisis._SURE_MARGIN``."""
+    over = crisis._SURE_MARGIN + 1.0 if sure else 1.0
+    score = sentence_model.head().threshold + over
 
     def worried(text: str, word_scores: object) -> Opinion:
-        return Opinion(1000.0, category, 0, len(text))
+        return Opinion(score, category, 0, len(text))
 
     monkeypatch.setattr(sentence_model, "opinion", worried)
 
@@ -410,6 +415,35 @@ def test_negation_and_figures_of_speech_stand(text: str, monkeypatch: pytest.Mon
     """Where the rules read the danger words and set every one aside, the model is not heard."""
     _force(monkeypatch)
     assert screen(text).level is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # A rules' match set aside inside the piece silences the model however sure it is.
+        ("I have no plans to hurt myself", CrisisLevel.NONE),
+        ("I don't want to die.", CrisisLevel.NONE),
+        # A figure of speech or an exclusion does not, once the model is very sure: it covers
+        # a phrase, and the model reads the whole piece.
+        ("I could kill you for spoiling the finale", CrisisLevel.URGENT),
+        ("In the film the husband hits his wife, and I had to stop watching.", CrisisLevel.URGENT),
+    ],
+)
+def test_a_very_sure_model_is_silenced_only_by_what_the_rules_set_aside(
+    text: str, level: CrisisLevel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _force(monkeypatch, sure=True)
+    assert screen(text).level is level
+
+
+def test_the_shipped_model_is_sure_of_a_plan_beside_a_figure_of_speech() -> None:
+    """Written for this test: "rather be dead than" is an everyday figure, and the rest says it
+    is not one here."""
+    text = (
+        "I'd rather be dead than sit through another of his family dinners. I mean it. "
+        "I've been reading about how many of my sleeping pills it would take."
+    )
+    assert screen(text).level is CrisisLevel.URGENT
 
 
 @pytest.mark.parametrize(
