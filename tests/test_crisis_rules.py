@@ -469,6 +469,8 @@ MATCHES = [
     ("Before we married he pushed me down the stairs, and I still flinch when he's fast.", C, AB),
     ("I overdosed twice in my twenties. I'm well now and I want him to know it all.", C, SH),
     ("Months since I last self-harmed, and my husband still won't let it go.", C, SH),
+    # "go jump off a bridge" is an insult, not the writer's own plan (session 13).
+    ("i'm going to go jump off the bridge after work, my keys are with my sister", U, SH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
@@ -799,6 +801,8 @@ NO_DANGER = [
     "'i'm going to strangle him' - me every time he leaves the milk out",
     "\u201ci want to die\u201d - me at 6am when the alarm goes off",
     "'i will end you' - my sister at monopoly, every christmas",
+    "I'll go jump off the pier if you make me sit through that film again lol",
+    "He told me to go jump in the lake when I asked about the bins.",
 ]
 
 
