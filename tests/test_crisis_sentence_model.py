@@ -281,9 +281,12 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
 # Session 12's refit on 83 sets: 17/317 (5.4%; three fresh meme twins added, none raised); it
 # raises "I don't see myself being around here in ten years, I want to move to Spain" and the
 # window-seat joke, and no longer "My cousin is in a refuge now with her boys...".
+# Session 13: 19/319 (6.0%). Two fresh insult twins were added (neither raised); the very sure
+# model heard past an exclusion (``crisis._SURE_MARGIN``) raises "Our son fell off the bed last
+# night but he's fine" and "He caught my arm when I slipped on the ice...".
 # Held as a known failure again: strict, so meeting it shows up.
 @pytest.mark.xfail(
-    strict=True, reason="17/317 (5.4%) raised since the refit on 83 sets (session 12)"
+    strict=True, reason="19/319 (6.0%) raised since session 13 (17/317 after the refit on 83 sets)"
 )
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
