@@ -1528,12 +1528,10 @@ def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     caution then says the danger is over. A past marker further away tells of something else
     ("he'll tell my father what I did before we married. My father has said he would kill me")."""
     last = len(view._sentences) - 1
-    near = {
-        min(last, i + step)
-        for f in found
-        for i in [view.sentence_index(f.start)]
-        for step in (0, 1)
-    }
+    near: set[int] = set()
+    for f in found:
+        index = view.sentence_index(f.start)
+        near.update((index, min(last, index + 1)))
     if any(view._time_markers(i)[0] for i in near):
         return True
     former = view.rules.former_partner

@@ -257,10 +257,10 @@ class _Encoder:
             if first < 0:
                 first = len(lowered) - len(lowered.lstrip()) + pieces[0][1]
             ids.extend(word_ids)
+            if len(ids) > _PIECE_TOKENS:  # more than one piece: the long way, at once
+                return None
         if not ids:
             return []
-        if len(ids) > _PIECE_TOKENS:
-            return None
         last = len(lowered.rstrip()) - len(word) + pieces[-1][2]
         return [(ids, first, last)]
 
