@@ -62,8 +62,9 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # joined them in session 10, once 32 and 33 were written; 32 to 35 (32 and 33 measured in session
 # 10, 34 and 35 in session 11) joined them in session 11, once 36 and 37 were written; 36 to 39
 # (36 and 37 measured in session 11, 38 and 39 in session 12) joined them in session 12, once 40
-# and 41 were written. crisis_train20 and 22 to 43 were each measured once with the screen before
-# anything was fit to them (evals/report/crisis_train*.md).
+# and 41 were written; 40 to 47 (measured once each in sessions 12 to 14) joined them in
+# session 14, once 48 to 51 were written. crisis_train20 and 22 to 43 were each measured once
+# with the screen before anything was fit to them (evals/report/crisis_train*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
     "crisis_train.jsonl",
@@ -147,18 +148,6 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout39.jsonl",
     "crisis_train42.jsonl",
     "crisis_train43.jsonl",
-)
-# Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
-# dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
-# the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
-# screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
-CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
-# 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
-# the same screen) joined the training sets in session 12. 40 and 41 were measured once each in
-# session 12 with the round-H screen; 42 to 45 (two new authors each at the end of session 12
-# and the start of session 13) were measured once each in session 13; 46 and 47, written at the
-# end of session 13 by two more new authors, are unopened.
-CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout40.jsonl",
     "crisis_holdout41.jsonl",
     "crisis_holdout42.jsonl",
@@ -167,6 +156,22 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout45.jsonl",
     "crisis_holdout46.jsonl",
     "crisis_holdout47.jsonl",
+)
+# Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
+# dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
+# the word classifier and the sentence model on it lowered the share of C-SSRS users at risk the
+# screen flags (session 6, with crisis_train20 to 23: 0.679 without it, 0.662 with it).
+CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
+# 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
+# the same screen) joined the training sets in session 12. 40 and 41 (measured once each in
+# session 12 with the round-H screen), 42 to 45 (measured once each in session 13) and 46 and 47
+# (measured once each at the start of session 14) joined them in session 14. 48 to 51, written
+# at the start of session 14 by four more new authors, are unopened.
+CRISIS_BLIND_FILES: tuple[str, ...] = (
+    "crisis_holdout48.jsonl",
+    "crisis_holdout49.jsonl",
+    "crisis_holdout50.jsonl",
+    "crisis_holdout51.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
