@@ -41,3 +41,53 @@ def test_everyday_uses_of_the_same_words_are_not(text: str) -> None:
     """The rules and the word classifier (the whole screen's false alarms on this list are
     measured in tests/test_crisis_sentence_model.py)."""
     assert crisis._screen(text, "en-US", read_meaning=False).level is CrisisLevel.NONE
+
+
+# Session 14: everyday wording the rules read as danger on new authors' texts. Each harmless
+# sentence is fresh (not from a labelled set); each danger twin shares its words and must stay.
+EVERYDAY_NOT_DANGER = [
+    # Hurt as a feeling: the writer's or someone's feelings, not a person hurt.
+    "My sister says I hurt her feelings at the wedding.",
+    "Honestly I was so hurt that he forgot, it was our son's birthday too.",
+    "We both end up hurt after every talk about the kids' school fees.",
+    # Locks as things, and locking oneself out.
+    "We put cupboard locks on everything before our daughter started crawling.",
+    "I locked myself out with our toddler napping inside, the neighbour had a spare key.",
+    # A child screaming at something.
+    "Our 2yo screamed at bath time again tonight.",
+    # Things thrown away.
+    "He chucked our son's old cot mattress in the skip without asking me.",
+    # A shelter as someone's workplace.
+    "My girlfriend is a solicitor for women at the refuge and comes home drained.",
+    # A threat said laughing; documents taken to be renewed.
+    "When I burnt the toast he said I'll kill you, but laughing.",
+    "She took my passport to the post office to send off the renewal.",
+    "My husband keeps our passports in the fire safe since we were burgled.",
+]
+
+DANGER_TWINS = [
+    ("I swear I'll hurt her when she gets home.", CrisisCategory.THREAT_TO_OTHERS),
+    ("He hurt our son last night and I am so hurt.", CrisisCategory.CHILD_SAFETY),
+    ("He locked our daughter in the cupboard under the stairs.", CrisisCategory.CHILD_SAFETY),
+    ("My husband screams at our 3yo every night.", CrisisCategory.CHILD_SAFETY),
+    ("He threw our son against the wall.", CrisisCategory.CHILD_SAFETY),
+    ("I'll kill you, he said, and he wasn't joking.", CrisisCategory.THREAT_TO_OTHERS),
+    ("He said I will kill you. I don't think he was joking.", CrisisCategory.THREAT_TO_OTHERS),
+    ("He took my passport so I can't leave.", CrisisCategory.ABUSE),
+    (
+        "My wife keeps my passport and residence card and says I get them back if I behave.",
+        CrisisCategory.ABUSE,
+    ),
+    ("He says if I tell anyone I will never see my daughter again.", CrisisCategory.CHILD_SAFETY),
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_NOT_DANGER)
+def test_the_rules_find_nothing_in_everyday_wording(text: str) -> None:
+    assert crisis._find(text) == []
+
+
+@pytest.mark.parametrize(("text", "category"), DANGER_TWINS)
+def test_the_rules_still_find_the_danger_twins(text: str, category: CrisisCategory) -> None:
+    found = crisis._find(text)
+    assert any(f.category is category and f.level is CrisisLevel.URGENT for f in found)
