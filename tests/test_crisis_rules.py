@@ -471,6 +471,10 @@ MATCHES = [
     ("Months since I last self-harmed, and my husband still won't let it go.", C, SH),
     # "go jump off a bridge" is an insult, not the writer's own plan (session 13).
     ("i'm going to go jump off the bridge after work, my keys are with my sister", U, SH),
+    # An overdose counted out (session 14); told as over it is caution.
+    ("I took 30 tablets last night and woke up sick, next time I'll take more.", U, SH),
+    ("Yesterday I swallowed 20 of something from the cupboard and only threw up.", U, SH),
+    ("Two years ago I swallowed 40 pills. I'm well now and in therapy.", C, SH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.

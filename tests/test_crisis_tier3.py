@@ -63,6 +63,8 @@ EVERYDAY_NOT_DANGER = [
     "When I burnt the toast he said I'll kill you, but laughing.",
     "She took my passport to the post office to send off the renewal.",
     "My husband keeps our passports in the fire safe since we were burgled.",
+    # Tablets counted as a dose.
+    "I took 20 paracetamol a day for my back after the operation.",
 ]
 
 DANGER_TWINS = [
