@@ -847,6 +847,9 @@ WORD_CLASSIFIER_ALARMS = {
     "he took my phone charger again",
     # (session 10's refit on 69 sets also raised "I took everything out of the bathroom cabinet
     # to clean it and found your old razor."; session 12's refit on 83 sets no longer does)
+    # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
+    # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
+    "I'm not allowed to use my phone at work",
 }
 
 

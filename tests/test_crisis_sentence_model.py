@@ -284,9 +284,10 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
 # Session 13: 19/319 (6.0%). Two fresh insult twins were added (neither raised); the very sure
 # model heard past an exclusion (``crisis._SURE_MARGIN``) raises "Our son fell off the bed last
 # night but he's fine" and "He caught my arm when I slipped on the ice...".
+# Session 14: the rules' new idioms and the refit on 91 sets: 17/319 (5.3%).
 # Held as a known failure again: strict, so meeting it shows up.
 @pytest.mark.xfail(
-    strict=True, reason="19/319 (6.0%) raised since session 13 (17/317 after the refit on 83 sets)"
+    strict=True, reason="17/319 (5.3%) raised since session 14's refit on 91 sets (19/319 before)"
 )
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
