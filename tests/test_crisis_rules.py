@@ -475,6 +475,9 @@ MATCHES = [
     ("I took 30 tablets last night and woke up sick, next time I'll take more.", U, SH),
     ("Yesterday I swallowed 20 of something from the cupboard and only threw up.", U, SH),
     ("Two years ago I swallowed 40 pills. I'm well now and in therapy.", C, SH),
+    # Hit with an everyday thing is violence; only news, questions and the like are a figure.
+    ("She hit me with the hairdryer last night because I laughed at a text.", U, AB),
+    ("My mum hit me with a hairbrush when I was small. We haven't spoken in years.", C, AB),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.

@@ -65,6 +65,9 @@ EVERYDAY_NOT_DANGER = [
     "My husband keeps our passports in the fire safe since we were burgled.",
     # Tablets counted as a dose.
     "I took 20 paracetamol a day for my back after the operation.",
+    # Hit with news or a pillow.
+    "She hit me with the news that her mum is moving in.",
+    "Our son hit me with a pillow and we all ended up laughing.",
 ]
 
 DANGER_TWINS = [
