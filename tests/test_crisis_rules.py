@@ -478,6 +478,9 @@ MATCHES = [
     # Hit with an everyday thing is violence; only news, questions and the like are a figure.
     ("She hit me with the hairdryer last night because I laughed at a text.", U, AB),
     ("My mum hit me with a hairbrush when I was small. We haven't spoken in years.", C, AB),
+    # "I'll kill you for eating my chips" is a figure; for taking the children or leaving, not.
+    ("I'll kill her for taking my kids away from me.", U, TH),
+    ("I'll kill him for leaving me for her, I know where they live.", U, TH),
 ]
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.

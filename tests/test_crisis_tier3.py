@@ -68,6 +68,8 @@ EVERYDAY_NOT_DANGER = [
     # Hit with news or a pillow.
     "She hit me with the news that her mum is moving in.",
     "Our son hit me with a pillow and we all ended up laughing.",
+    # Killing someone for a small thing.
+    "I'll kill him for leaving the milk out again.",
 ]
 
 DANGER_TWINS = [
