@@ -39,10 +39,10 @@ import numpy.typing as npt
 from evals.guardrail_sets import APOLOGY_TRAINING_FILES, CASES_DIR, load_apology_cases
 from evals.linear_heads import (
     Matrix,
-    category_log_probabilities,
     embeddings,
     fit_binary,
     fit_categories,
+    held_out_category_log_probabilities,
     held_out_scores,
     quick_embeddings,
     rounded,
@@ -101,12 +101,14 @@ def cross_validate(examples: Sequence[Example], x: Matrix, quick: Matrix) -> Cro
     y = np.array([e.reject for e in examples], dtype=np.float64)
     files = np.array([e.file for e in examples])
     names = sorted(set(files))
-    category_logits = np.zeros((len(examples), len(apology_model.CATEGORIES)))
-    for name in names:
-        test = files == name
-        category_logits[test] = category_log_probabilities(
-            fit_category_head(examples, x, ~test), x[test]
-        )
+    category_logits = held_out_category_log_probabilities(
+        x,
+        [[apology_model.CATEGORIES.index(c) for c in e.categories] for e in examples],
+        files,
+        names,
+        len(apology_model.CATEGORIES),
+        CATEGORY_LAMBDA,
+    )
     rejected = [int(i) for i in np.flatnonzero(y > 0)]
     category_accuracy = float(
         np.mean(

@@ -102,11 +102,22 @@ def documents(cases: Sequence[CrisisCase], negatives: Sequence[str]) -> list[Doc
 # ------------------------------------------------------------------------------------ training
 
 
+def counted(texts: Sequence[str]) -> list[Counter[str]]:
+    """Each text's features, counted: what :func:`train_counted` reads."""
+    return [Counter(features(text)) for text in texts]
+
+
 def train(docs: Sequence[Doc]) -> dict[str, Any]:
     """Multinomial naive Bayes per category, Laplace smoothing over the kept vocabulary."""
-    counted = [(Counter(features(d.text)), d.positive) for d in docs]
+    return train_counted(
+        list(zip(counted([d.text for d in docs]), [d.positive for d in docs], strict=True))
+    )
+
+
+def train_counted(items: Sequence[tuple[Counter[str], frozenset[str]]]) -> dict[str, Any]:
+    """:func:`train` on documents whose features are counted already (with their categories)."""
     frequency: Counter[str] = Counter()
-    for counts, _ in counted:
+    for counts, _ in items:
         frequency.update(counts.keys())
     vocabulary = sorted(f for f, n in frequency.items() if n >= MIN_DOCUMENTS)
     size = len(vocabulary)
@@ -117,14 +128,14 @@ def train(docs: Sequence[Doc]) -> dict[str, Any]:
         pos: Counter[str] = Counter()
         neg: Counter[str] = Counter()
         n_pos = 0
-        for counts, positive in counted:
+        for counts, positive in items:
             target = pos if category in positive else neg
             n_pos += category in positive
             for feature, n in counts.items():
                 if feature in kept:
                     target[feature] += n
         total_pos, total_neg = sum(pos.values()), sum(neg.values())
-        n_neg = len(counted) - n_pos
+        n_neg = len(items) - n_pos
         for feature in vocabulary:
             columns[feature].append(
                 [
@@ -135,8 +146,8 @@ def train(docs: Sequence[Doc]) -> dict[str, Any]:
         per_category[category] = {
             "documents": [n_pos, n_neg],
             "log_prior": [
-                round(math.log(n_pos / len(counted)), DIGITS),
-                round(math.log(n_neg / len(counted)), DIGITS),
+                round(math.log(n_pos / len(items)), DIGITS),
+                round(math.log(n_neg / len(items)), DIGITS),
             ],
             "threshold": OFF,
         }
@@ -337,10 +348,22 @@ def cross_validate(
     """Leave-one-author-out: the thresholds, and the held-out figures per file for the
     classifier alone, the screen (rules, then classifier) and the rules alone."""
     prepared = {name: [prepare(c) for c in cases[name]] for name in CRISIS_FILES}
+    # Each text's features are counted once; each fold reads the counts of the files it keeps.
+    labelled = {
+        name: list(
+            zip(
+                counted([c.text for c in cases[name]]),
+                [frozenset(c.dangerous) for c in cases[name]],
+                strict=True,
+            )
+        )
+        for name in CRISIS_FILES
+    }
+    unlabelled = [(counts, frozenset[str]()) for counts in counted(negatives)]
     items: list[Scored] = []
     for held in CRISIS_FILES:
-        training = [c for name in CRISIS_FILES if name != held for c in cases[name]]
-        model = Model.from_data(train(documents(training, negatives)))
+        training = [d for name in CRISIS_FILES if name != held for d in labelled[name]]
+        model = Model.from_data(train_counted(training + unlabelled))
         items.extend(score(p, model, held) for p in prepared[held])
     thresholds = choose_thresholds(items)
     off = [OFF] * len(CATEGORIES)

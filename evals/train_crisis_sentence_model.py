@@ -58,10 +58,10 @@ from evals.guardrail_sets import (
     load_reflection_yaml,
 )
 from evals.linear_heads import (
-    category_log_probabilities,
     embeddings,
     fit_binary,
     fit_categories,
+    held_out_category_log_probabilities,
     held_out_scores,
     quick_embeddings,
     rounded,
@@ -158,19 +158,29 @@ def fit_category_head(examples: Sequence[Example], x: Matrix, use: npt.NDArray[n
     )
 
 
-def word_scores(train: Sequence[Example], texts: Sequence[str]) -> Matrix:
-    """The per-category log-odds (rows: ``texts``; columns: ``CATEGORIES``) of a word
-    classifier fit on ``train``: the same naive Bayes as ``evals.train_crisis_classifier``."""
-    from evals.train_crisis_classifier import Doc
-    from evals.train_crisis_classifier import train as train_words
+def held_out_word_scores(
+    examples: Sequence[Example], files: npt.NDArray[np.str_], names: Sequence[str]
+) -> Matrix:
+    """Leave one author out, for the word classifier: the per-category log-odds (rows:
+    ``examples``; columns: ``CATEGORIES``) of each file in ``names`` under the same naive Bayes
+    as ``evals.train_crisis_classifier``, fit on the other files (other rows get 0). Each
+    text's features are counted once, not once per fold."""
+    from evals.train_crisis_classifier import counted, train_counted
     from guardrails.classifier import Model
 
-    docs = [Doc(e.text, frozenset(e.categories)) for e in train]
-    model = Model.from_data(train_words(docs))
-    return np.array(
-        [[model.scores(t)[c] for c in sentence_model.CATEGORIES] for t in texts],
-        dtype=np.float64,
-    ).reshape(len(texts), len(sentence_model.CATEGORIES))
+    counts = counted([e.text for e in examples])
+    held = np.zeros((len(examples), len(sentence_model.CATEGORIES)))
+    for name in names:
+        train = [
+            (c, frozenset(e.categories))
+            for c, e, f in zip(counts, examples, files, strict=True)
+            if f != name
+        ]
+        model = Model.from_data(train_counted(train))
+        for i in np.flatnonzero(files == name):
+            found = model.scores(examples[int(i)].text)
+            held[i] = [found[c] for c in sentence_model.CATEGORIES]
+    return held
 
 
 def clipped(words: Matrix) -> Matrix:
@@ -201,15 +211,15 @@ def cross_validate(examples: Sequence[Example], x: Matrix, quick: Matrix) -> Cro
     none = np.array([e.none for e in examples])
     files = np.array([e.file for e in examples])
     names = sorted(set(files[crisis]))
-    per_category = np.zeros((len(examples), len(sentence_model.CATEGORIES)))
-    category_logits = np.zeros_like(per_category)
-    for name in names:
-        test = files == name
-        train = [e for e, t in zip(examples, test, strict=True) if not t]
-        per_category[test] = word_scores(train, [e.text for e in examples if e.file == name])
-        category_logits[test] = category_log_probabilities(
-            fit_category_head(examples, x, ~test), x[test]
-        )
+    per_category = held_out_word_scores(examples, files, names)
+    category_logits = held_out_category_log_probabilities(
+        x,
+        [[sentence_model.CATEGORIES.index(c) for c in e.categories] for e in examples],
+        files,
+        names,
+        len(sentence_model.CATEGORIES),
+        CATEGORY_LAMBDA,
+    )
     words = per_category.max(axis=1)
     urgent_cases = [int(i) for i in np.flatnonzero((y > 0) & crisis)]
     accuracy = {
