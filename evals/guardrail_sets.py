@@ -156,6 +156,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout45.jsonl",
     "crisis_holdout46.jsonl",
     "crisis_holdout47.jsonl",
+    "crisis_holdout48.jsonl",
+    "crisis_holdout49.jsonl",
+    "crisis_holdout50.jsonl",
+    "crisis_holdout51.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -165,13 +169,14 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # 36 and 37 (measured once each in session 11 with the round-G screen) and 38 and 39 (session 12,
 # the same screen) joined the training sets in session 12. 40 and 41 (measured once each in
 # session 12 with the round-H screen), 42 to 45 (measured once each in session 13) and 46 and 47
-# (measured once each at the start of session 14) joined them in session 14. 48 to 51, written
-# at the start of session 14 by four more new authors, are unopened.
+# (measured once each at the start of session 14) joined them in session 14. 48 to 51 (measured
+# once each in session 14) joined them in session 15. 52 to 55, written at the start of session
+# 15 by four more new authors, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout48.jsonl",
-    "crisis_holdout49.jsonl",
-    "crisis_holdout50.jsonl",
-    "crisis_holdout51.jsonl",
+    "crisis_holdout52.jsonl",
+    "crisis_holdout53.jsonl",
+    "crisis_holdout54.jsonl",
+    "crisis_holdout55.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)

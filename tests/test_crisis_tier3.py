@@ -70,6 +70,11 @@ EVERYDAY_NOT_DANGER = [
     "Our son hit me with a pillow and we all ended up laughing.",
     # Killing someone for a small thing.
     "I'll kill him for leaving the milk out again.",
+    # Session 15: boys' circumcision, haircuts, campaigns against cutting; heights for work.
+    "We had our baby boy circumcised at the clinic yesterday and he slept through it.",
+    "My niece has to get her hair cut before the school photos on Friday.",
+    "Our daughter is going on a school trip to learn about FGM campaigns in Kenya.",
+    "I checked which multi-storeys have roof access for the drone shoot for work.",
 ]
 
 DANGER_TWINS = [
@@ -86,6 +91,20 @@ DANGER_TWINS = [
         CrisisCategory.ABUSE,
     ),
     ("He says if I tell anyone I will never see my daughter again.", CrisisCategory.CHILD_SAFETY),
+    (
+        "His family have booked flights for our girls to go to Mali in July so they can be cut.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "His mother says our granddaughter should have khatna done before she turns seven.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "i think theyre taking my little sister to get circumcised over the summer, shes 9",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    ("Been working out which bridges round here have no railings.", CrisisCategory.SELF_HARM),
+    ("I googled how far a person needs to fall. Nobody would miss me.", CrisisCategory.SELF_HARM),
 ]
 
 
