@@ -72,6 +72,7 @@ EVERYDAY_NOT_DANGER = [
     "I'll kill him for leaving the milk out again.",
     # Session 15: boys' circumcision, haircuts, campaigns against cutting; heights for work.
     "We had our baby boy circumcised at the clinic yesterday and he slept through it.",
+    "Her dad insists our newborn gets circumcised at the hospital like all the men in his family.",
     "My niece has to get her hair cut before the school photos on Friday.",
     "Our daughter is going on a school trip to learn about FGM campaigns in Kenya.",
     "I checked which multi-storeys have roof access for the drone shoot for work.",
