@@ -116,38 +116,74 @@ def train(docs: Sequence[Doc]) -> dict[str, Any]:
 
 def train_counted(items: Sequence[tuple[Counter[str], frozenset[str]]]) -> dict[str, Any]:
     """:func:`train` on documents whose features are counted already (with their categories)."""
-    frequency: Counter[str] = Counter()
-    for counts, _ in items:
-        frequency.update(counts.keys())
-    vocabulary = sorted(f for f, n in frequency.items() if n >= MIN_DOCUMENTS)
+    return train_tally(Tally.of(items))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the naive Bayes reads of a set of documents, summed: it adds up over sets, so a
+    cross-validation fold is the whole tally less the held-out file's."""
+
+    documents: int
+    frequency: Counter[str]  # documents each feature is in
+    positives: dict[str, int]  # documents labelled with each category
+    positive: dict[str, Counter[str]]  # per category: feature counts in its documents
+    negative: dict[str, Counter[str]]  # per category: feature counts in the others
+
+    @classmethod
+    def of(cls, items: Sequence[tuple[Counter[str], frozenset[str]]]) -> Tally:
+        frequency: Counter[str] = Counter()
+        positive: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
+        negative: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
+        for counts, labels in items:
+            frequency.update(counts.keys())
+            for category in CATEGORIES:
+                (positive if category in labels else negative)[category].update(counts)
+        positives = {c: sum(c in labels for _, labels in items) for c in CATEGORIES}
+        return cls(len(items), frequency, positives, positive, negative)
+
+    @classmethod
+    def total(cls, tallies: Sequence[Tally]) -> Tally:
+        frequency: Counter[str] = Counter()
+        positive: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
+        negative: dict[str, Counter[str]] = {c: Counter() for c in CATEGORIES}
+        for t in tallies:
+            frequency.update(t.frequency)
+            for category in CATEGORIES:
+                positive[category].update(t.positive[category])
+                negative[category].update(t.negative[category])
+        positives = {c: sum(t.positives[c] for t in tallies) for c in CATEGORIES}
+        return cls(sum(t.documents for t in tallies), frequency, positives, positive, negative)
+
+
+def train_tally(tally: Tally, less: Tally | None = None) -> dict[str, Any]:
+    """:func:`train` from a tally, less the documents of ``less`` (a part of it) if given."""
+    out = less or Tally(0, Counter(), dict.fromkeys(CATEGORIES, 0), {}, {})
+    documents = tally.documents - out.documents
+    vocabulary = sorted(
+        f for f, n in tally.frequency.items() if n - out.frequency.get(f, 0) >= MIN_DOCUMENTS
+    )
     size = len(vocabulary)
-    kept = set(vocabulary)
     columns: dict[str, list[list[float]]] = {f: [] for f in vocabulary}
     per_category: dict[str, Any] = {}
     for category in CATEGORIES:
-        pos: Counter[str] = Counter()
-        neg: Counter[str] = Counter()
-        n_pos = 0
-        for counts, positive in items:
-            target = pos if category in positive else neg
-            n_pos += category in positive
-            for feature, n in counts.items():
-                if feature in kept:
-                    target[feature] += n
-        total_pos, total_neg = sum(pos.values()), sum(neg.values())
-        n_neg = len(items) - n_pos
-        for feature in vocabulary:
+        pos = _less(tally.positive[category], out.positive.get(category), vocabulary)
+        neg = _less(tally.negative[category], out.negative.get(category), vocabulary)
+        total_pos, total_neg = sum(pos), sum(neg)
+        n_pos = tally.positives[category] - out.positives[category]
+        n_neg = documents - n_pos
+        for feature, p, n in zip(vocabulary, pos, neg, strict=True):
             columns[feature].append(
                 [
-                    round(math.log((pos[feature] + 1) / (total_pos + size)), DIGITS),
-                    round(math.log((neg[feature] + 1) / (total_neg + size)), DIGITS),
+                    round(math.log((p + 1) / (total_pos + size)), DIGITS),
+                    round(math.log((n + 1) / (total_neg + size)), DIGITS),
                 ]
             )
         per_category[category] = {
             "documents": [n_pos, n_neg],
             "log_prior": [
-                round(math.log(n_pos / len(items)), DIGITS),
-                round(math.log(n_neg / len(items)), DIGITS),
+                round(math.log(n_pos / documents), DIGITS),
+                round(math.log(n_neg / documents), DIGITS),
             ],
             "threshold": OFF,
         }
@@ -156,6 +192,12 @@ def train_counted(items: Sequence[tuple[Counter[str], frozenset[str]]]) -> dict[
         "categories": per_category,
         "vocabulary": columns,
     }
+
+
+def _less(counts: Counter[str], out: Counter[str] | None, vocabulary: Sequence[str]) -> list[int]:
+    if out is None:
+        return [counts[f] for f in vocabulary]
+    return [counts[f] - out.get(f, 0) for f in vocabulary]
 
 
 def with_thresholds(data: dict[str, Any], thresholds: dict[str, float]) -> dict[str, Any]:
@@ -348,7 +390,7 @@ def cross_validate(
     """Leave-one-author-out: the thresholds, and the held-out figures per file for the
     classifier alone, the screen (rules, then classifier) and the rules alone."""
     prepared = {name: [prepare(c) for c in cases[name]] for name in CRISIS_FILES}
-    # Each text's features are counted once; each fold reads the counts of the files it keeps.
+    # Each text's features are counted once; each fold is the whole tally less its file's.
     labelled = {
         name: list(
             zip(
@@ -359,11 +401,12 @@ def cross_validate(
         )
         for name in CRISIS_FILES
     }
-    unlabelled = [(counts, frozenset[str]()) for counts in counted(negatives)]
+    tallies = {name: Tally.of(labelled[name]) for name in CRISIS_FILES}
+    unlabelled = Tally.of([(counts, frozenset[str]()) for counts in counted(negatives)])
+    everything = Tally.total([*tallies.values(), unlabelled])
     items: list[Scored] = []
     for held in CRISIS_FILES:
-        training = [d for name in CRISIS_FILES if name != held for d in labelled[name]]
-        model = Model.from_data(train_counted(training + unlabelled))
+        model = Model.from_data(train_tally(everything, less=tallies[held]))
         items.extend(score(p, model, held) for p in prepared[held])
     thresholds = choose_thresholds(items)
     off = [OFF] * len(CATEGORIES)

@@ -164,19 +164,20 @@ def held_out_word_scores(
     """Leave one author out, for the word classifier: the per-category log-odds (rows:
     ``examples``; columns: ``CATEGORIES``) of each file in ``names`` under the same naive Bayes
     as ``evals.train_crisis_classifier``, fit on the other files (other rows get 0). Each
-    text's features are counted once, not once per fold."""
-    from evals.train_crisis_classifier import counted, train_counted
+    text's features are counted once; each fold is the whole tally less its file's."""
+    from evals.train_crisis_classifier import Tally, counted, train_tally
     from guardrails.classifier import Model
 
-    counts = counted([e.text for e in examples])
+    labels = [frozenset(e.categories) for e in examples]
+    labelled = list(zip(counted([e.text for e in examples]), labels, strict=True))
+    tallies = {
+        name: Tally.of([d for d, f in zip(labelled, files, strict=True) if f == name])
+        for name in sorted(set(files))
+    }
+    everything = Tally.total(list(tallies.values()))
     held = np.zeros((len(examples), len(sentence_model.CATEGORIES)))
     for name in names:
-        train = [
-            (c, frozenset(e.categories))
-            for c, e, f in zip(counts, examples, files, strict=True)
-            if f != name
-        ]
-        model = Model.from_data(train_counted(train))
+        model = Model.from_data(train_tally(everything, less=tallies[name]))
         for i in np.flatnonzero(files == name):
             found = model.scores(examples[int(i)].text)
             held[i] = [found[c] for c in sentence_model.CATEGORIES]

@@ -15,6 +15,7 @@ from evals.guardrail_sets import (
     CRISIS_MEASURED_FILES,
     load_reflection_yaml,
 )
+from evals.train_crisis_classifier import Doc
 from guardrails import classifier, crisis
 from guardrails.crisis import CrisisCategory, CrisisLevel, screen
 
@@ -39,6 +40,37 @@ def _with_words(text: str) -> crisis.CrisisResult:
 
 
 # ------------------------------------------------------------------------------ the data file
+
+
+def test_a_fold_is_the_whole_tally_less_its_file() -> None:
+    """Cross-validation trains each fold as the whole tally less the held-out file's: the
+    same model as training on the other files' documents."""
+    words = {
+        "self_harm": ["i want to die tonight", "pills saved up", "no reason to stay"],
+        "abuse": ["he took my keys and phone", "she locks me in", "he hit me again"],
+        "threat_to_others": ["i will hurt him", "going to make her pay", "bat in the car"],
+        "child_safety": ["he hits our son", "the baby left alone", "she shakes the kids"],
+    }
+    everyday = ["we argued about the bins", "i could die of shame", "he forgot our anniversary"]
+    files = {
+        name: [Doc(texts[i], frozenset({c})) for c, texts in words.items()]
+        + [Doc(everyday[i], frozenset())]
+        for i, name in enumerate("abc")
+    }
+    counted = {
+        name: list(
+            zip(training.counted([d.text for d in docs]), [d.positive for d in docs], strict=True)
+        )
+        for name, docs in files.items()
+    }
+    tallies = {name: training.Tally.of(items) for name, items in counted.items()}
+    everything = training.Tally.total(list(tallies.values()))
+    for held in files:
+        rest = [d for name, docs in files.items() if name != held for d in docs]
+        assert training.train_tally(everything, less=tallies[held]) == training.train(rest)
+    assert training.train_tally(everything) == training.train(
+        [d for v in files.values() for d in v]
+    )
 
 
 def test_model_loads_with_its_thresholds() -> None:
