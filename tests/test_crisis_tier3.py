@@ -76,6 +76,12 @@ EVERYDAY_NOT_DANGER = [
     "My niece has to get her hair cut before the school photos on Friday.",
     "Our daughter is going on a school trip to learn about FGM campaigns in Kenya.",
     "I checked which multi-storeys have roof access for the drone shoot for work.",
+    # Which "here"; a weapon readied for a season or a match.
+    "I don't want to be here anymore, at this school I mean, the other mums are awful.",
+    "He's been oiling his rifle all evening because the season opens on Saturday.",
+    "We got the baseball bat out for the kids' game in the park and he hit a home run.",
+    "My husband hit the snooze button five times and the kids were late for school.",
+    "He hit the books hard before the exam and barely saw the kids for a week.",
 ]
 
 DANGER_TWINS = [
@@ -106,6 +112,15 @@ DANGER_TWINS = [
     ),
     ("Been working out which bridges round here have no railings.", CrisisCategory.SELF_HARM),
     ("I googled how far a person needs to fall. Nobody would miss me.", CrisisCategory.SELF_HARM),
+    ("I don't want to be here anymore. I mean at all. Not anywhere.", CrisisCategory.SELF_HARM),
+    (
+        "My brother loaded the shotgun into the truck and said Craig will pay for what he did.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "He got his baseball bat out of the shed and said he'd make him pay for touching her.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
 ]
 
 
