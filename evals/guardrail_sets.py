@@ -171,12 +171,17 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # session 12 with the round-H screen), 42 to 45 (measured once each in session 13) and 46 and 47
 # (measured once each at the start of session 14) joined them in session 14. 48 to 51 (measured
 # once each in session 14) joined them in session 15. 52 to 55, written at the start of session
-# 15 by four more new authors, are unopened.
+# 15 by four more new authors, were measured once each in session 15 and join the training sets
+# at the next refit; 56 to 59, written at the end of session 15 by four more, are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout52.jsonl",
     "crisis_holdout53.jsonl",
     "crisis_holdout54.jsonl",
     "crisis_holdout55.jsonl",
+    "crisis_holdout56.jsonl",
+    "crisis_holdout57.jsonl",
+    "crisis_holdout58.jsonl",
+    "crisis_holdout59.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
