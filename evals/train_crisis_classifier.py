@@ -158,7 +158,7 @@ class Tally:
 
 def train_tally(tally: Tally, less: Tally | None = None) -> dict[str, Any]:
     """:func:`train` from a tally, less the documents of ``less`` (a part of it) if given."""
-    out = less or Tally(0, Counter(), dict.fromkeys(CATEGORIES, 0), {}, {})
+    out = less or Tally.of([])
     documents = tally.documents - out.documents
     vocabulary = sorted(
         f for f, n in tally.frequency.items() if n - out.frequency.get(f, 0) >= MIN_DOCUMENTS
@@ -167,8 +167,8 @@ def train_tally(tally: Tally, less: Tally | None = None) -> dict[str, Any]:
     columns: dict[str, list[list[float]]] = {f: [] for f in vocabulary}
     per_category: dict[str, Any] = {}
     for category in CATEGORIES:
-        pos = _less(tally.positive[category], out.positive.get(category), vocabulary)
-        neg = _less(tally.negative[category], out.negative.get(category), vocabulary)
+        pos = [tally.positive[category][f] - out.positive[category][f] for f in vocabulary]
+        neg = [tally.negative[category][f] - out.negative[category][f] for f in vocabulary]
         total_pos, total_neg = sum(pos), sum(neg)
         n_pos = tally.positives[category] - out.positives[category]
         n_neg = documents - n_pos
@@ -192,12 +192,6 @@ def train_tally(tally: Tally, less: Tally | None = None) -> dict[str, Any]:
         "categories": per_category,
         "vocabulary": columns,
     }
-
-
-def _less(counts: Counter[str], out: Counter[str] | None, vocabulary: Sequence[str]) -> list[int]:
-    if out is None:
-        return [counts[f] for f in vocabulary]
-    return [counts[f] - out.get(f, 0) for f in vocabulary]
 
 
 def with_thresholds(data: dict[str, Any], thresholds: dict[str, float]) -> dict[str, Any]:
