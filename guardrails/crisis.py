@@ -267,6 +267,15 @@ class _TimeSpec(BaseModel):
     former_partner: str
 
 
+class _ThirdPartySpec(BaseModel):
+    """Someone outside the couple, and the writer as an object (see ``third_party`` in the YAML)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    who: str
+    writer_object: str
+
+
 class _FamilySpec(BaseModel):
     """A tier-2 family: a harm word plus a frame (and perhaps a cue) near it (see the YAML)."""
 
@@ -334,6 +343,7 @@ class _PatternFile(BaseModel):
     frames: list[str]
     negation: _NegationSpec
     time: _TimeSpec
+    third_party: _ThirdPartySpec | None = None
     tier2: _Tier2Spec | None = None
     tier3: _Tier3Spec | None = None
 
@@ -414,6 +424,9 @@ class _Rules:
     present: Regex
     carries_back: Regex
     former_partner: Regex
+    # Someone outside the couple, and the writer as an object (``third_party`` in the YAML).
+    third_party: Regex | None = None
+    writer_object: Regex | None = None
     words: _Words = field(default_factory=lambda: _Words())
     tier2: _Tier2 | None = None
     tier3: _Tier3 | None = None
@@ -766,6 +779,14 @@ def _build_rules() -> _Rules:
         present=present,
         carries_back=carries_back,
         former_partner=compile_pattern(spec.time.former_partner, lexicon),
+        third_party=(
+            compile_pattern(spec.third_party.who, lexicon) if spec.third_party is not None else None
+        ),
+        writer_object=(
+            compile_pattern(spec.third_party.writer_object, lexicon)
+            if spec.third_party is not None
+            else None
+        ),
         words=words,
         exclusion_guards=tuple(_guard(regex, words) for regex, _, _ in exclusions),
         frames_guard=_guard(frames, words),
@@ -1522,6 +1543,63 @@ def _words_beside(text: str, start: int, end: int, found: list[_Found]) -> int:
     )
 
 
+_OBJECT = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
+# Characters after an abuse finding within which its target is looked for, and the longest
+# finding that names its own harm (longer ones are the learned layers', read from a whole text).
+_AIM_REACH = 40
+# What may stand between the harm and its object: "threatened | my ex's lawyer", "went after |
+# the guy", "sent threats to | his girlfriend". Not "by" (who did it, not to whom) or a verb.
+# A person named as what someone is ("I'm a bloke", "he was a violent man"), not a target.
+_PREDICATE = re.compile(r"\b(?:am|'m|is|'s|are|'re|was|were|as|like|be|been)\s+$", re.IGNORECASE)
+_AIM_GAP = re.compile(r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|down|after))*\s*")
+
+
+def _aimed_elsewhere(text: str, found: list[_Found]) -> list[_Found]:
+    """Threats to others beside abuse findings whose harm may be aimed outside the couple: the
+    finding's sentences, or the sentence before them, name someone outside it ("I threatened my
+    ex's lawyer", "the guy next door... he's going to sort him out") and those sentences do not
+    have the writer as an object ("he hit me in front of the neighbour" stays abuse alone)."""
+    rules = _rules()
+    if rules.third_party is None or rules.writer_object is None:
+        return []
+    abuse = [f for f in found if f.category is CrisisCategory.ABUSE]
+    if not abuse or any(f.category is CrisisCategory.THREAT_TO_OTHERS for f in found):
+        return []
+    normalised = normalise(text)
+    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    extra: list[_Found] = []
+    for f in abuse:
+        inside = [
+            i for i, (s, e) in enumerate(spans) if s < max(f.end, f.start + 1) and f.start < e
+        ]
+        if not inside:
+            continue
+        own_start, own_end = spans[inside[0]][0], spans[inside[-1]][1]
+        if rules.writer_object.search(normalised, own_start, own_end):
+            continue
+        # The one outside the couple is named in the harm or just after it ("threatened my
+        # ex's lawyer"), or before it and then the harm's "him" or "her" ("the guy next door...
+        # he's going to sort him out"). A finding read from a whole text (the learned layers')
+        # does not say where the harm is aimed.
+        if f.end - f.start > _AIM_REACH:
+            continue
+        target = rules.third_party.search(normalised, f.end, min(own_end, f.end + _AIM_REACH))
+        aimed = (
+            target is not None and _AIM_GAP.fullmatch(normalised, f.end, target.start()) is not None
+        ) or (
+            _OBJECT.search(normalised, f.start, f.end) is not None
+            and any(
+                not _PREDICATE.search(normalised, max(0, m.start() - 12), m.start())
+                for m in rules.third_party.finditer(
+                    normalised, spans[max(0, inside[0] - 1)][0], f.start
+                )
+            )
+        )
+        if aimed:
+            extra.append(_Found(CrisisCategory.THREAT_TO_OTHERS, f.level, f.start, f.end))
+    return extra
+
+
 def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     """True when a finding's sentence or the one after it has a past marker ("I went through
     a phase of cutting. I'm well now."), or an abuse finding names a former partner: the rules'
@@ -1589,6 +1667,7 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     found = found + _second_opinion(text, found)
     if read_meaning:
         found = found + _third_opinion(text, found, set_aside)
+    found = found + _aimed_elsewhere(text, found)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:

@@ -82,6 +82,21 @@ EVERYDAY_NOT_DANGER = [
     "We got the baseball bat out for the kids' game in the park and he hit a home run.",
     "My husband hit the snooze button five times and the kids were late for school.",
     "He hit the books hard before the exam and barely saw the kids for a week.",
+    # An embrace, a party thrown, what a job shows, a prank, keys kept from a drunk driver, help
+    # asked for, a rule or a thing that does not allow something, things locked from children.
+    "My mother-in-law threw us a surprise engagement party last weekend and my ex turned up.",
+    "She wrapped her arms around my neck at the airport and cried.",
+    "I've been a paramedic for twenty years and I've seen hundreds of overdoses.",
+    "My sister is a prison officer and she spends her shifts logging threats from inmates.",
+    "I'm a family lawyer and today was a custody hearing where the dad had threatened the mum.",
+    "The kids hid his car keys as a joke and he was late for work.",
+    "She took my car keys last night because I'd had four pints and wanted to drive home.",
+    "He looks after my meds and my bank card, we agreed that after my surgery.",
+    "My contract won't let me take holiday in December and she thinks I'm not trying.",
+    "My boss won't let me leave before ten on Fridays.",
+    "The bleach and the knives are kept locked up high since the baby started crawling.",
+    "The medicine cabinet is locked and the kids can't reach it.",
+    "The funeral director was so kind to my mum when Dad died.",
 ]
 
 DANGER_TWINS = [
@@ -121,6 +136,16 @@ DANGER_TWINS = [
         "He got his baseball bat out of the shed and said he'd make him pay for touching her.",
         CrisisCategory.THREAT_TO_OTHERS,
     ),
+    ("He wrapped his hands around my neck from behind and squeezed.", CrisisCategory.ABUSE),
+    ("He hid my phone and my passport so I can't leave the flat.", CrisisCategory.ABUSE),
+    ("She takes my car keys every night so I can't go anywhere.", CrisisCategory.ABUSE),
+    ("He keeps my bank card and gives me twenty pounds a week.", CrisisCategory.ABUSE),
+    ("My husband threw me against the wardrobe last night.", CrisisCategory.ABUSE),
+    ("He locks the baby in the bedroom all day while I'm at work.", CrisisCategory.CHILD_SAFETY),
+    (
+        "He said he'll need a funeral director when I'm done with him.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
 ]
 
 
@@ -133,3 +158,35 @@ def test_the_rules_find_nothing_in_everyday_wording(text: str) -> None:
 def test_the_rules_still_find_the_danger_twins(text: str, category: CrisisCategory) -> None:
     found = crisis._find(text)
     assert any(f.category is category and f.level is CrisisLevel.URGENT for f in found)
+
+
+AIMED_ELSEWHERE = [
+    "Last week my husband threatened our neighbour with a spade over the fence.",
+    "The lad who keeps keying our car lives two doors down. My partner says he's going to sort "
+    "him out tonight.",
+    "I threatened my ex's new boyfriend in a voicemail last night.",
+]
+
+AIMED_AT_THE_WRITER = [
+    "He hit me in front of the neighbour last night.",
+    "I was molested by a neighbour when I was eight.",
+    "My late husband was a violent man; he broke my nose twice.",
+    "She checks my phone every night because of my colleague.",
+]
+
+
+@pytest.mark.parametrize("text", AIMED_ELSEWHERE)
+def test_harm_aimed_outside_the_couple_is_also_a_threat_to_others(text: str) -> None:
+    result = screen(text)
+    assert CrisisCategory.THREAT_TO_OTHERS in result.categories
+
+
+@pytest.mark.parametrize("text", AIMED_AT_THE_WRITER)
+def test_harm_aimed_at_the_writer_is_not_made_a_threat_to_others(text: str) -> None:
+    assert CrisisCategory.THREAT_TO_OTHERS not in screen(text).categories
+
+
+def test_a_childhood_told_in_words_is_over() -> None:
+    result = screen("I was molested by a neighbour when I was eight.")
+    assert result.level is CrisisLevel.CAUTION
+    assert screen("When I was ten minutes late he hit me.").level is CrisisLevel.URGENT
