@@ -160,6 +160,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout49.jsonl",
     "crisis_holdout50.jsonl",
     "crisis_holdout51.jsonl",
+    "crisis_holdout52.jsonl",
+    "crisis_holdout53.jsonl",
+    "crisis_holdout54.jsonl",
+    "crisis_holdout55.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -171,13 +175,9 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # session 12 with the round-H screen), 42 to 45 (measured once each in session 13) and 46 and 47
 # (measured once each at the start of session 14) joined them in session 14. 48 to 51 (measured
 # once each in session 14) joined them in session 15. 52 to 55, written at the start of session
-# 15 by four more new authors, were measured once each in session 15 and join the training sets
-# at the next refit; 56 to 59, written at the end of session 15 by four more, are unopened.
+# 15 by four more new authors and measured once each in session 15, joined them in session 16;
+# 56 to 59, written at the end of session 15 by four more, were measured once each in session 16.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout52.jsonl",
-    "crisis_holdout53.jsonl",
-    "crisis_holdout54.jsonl",
-    "crisis_holdout55.jsonl",
     "crisis_holdout56.jsonl",
     "crisis_holdout57.jsonl",
     "crisis_holdout58.jsonl",

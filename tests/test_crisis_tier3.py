@@ -97,6 +97,14 @@ EVERYDAY_NOT_DANGER = [
     "The bleach and the knives are kept locked up high since the baby started crawling.",
     "The medicine cabinet is locked and the kids can't reach it.",
     "The funeral director was so kind to my mum when Dad died.",
+    # Letters, "how long until found", an address, meals: the same words with no danger.
+    "We wrote letters to everyone at the wedding. The mix-up with the seating wasn't their fault.",
+    "I wrote notes for the kids' teachers. The late homework is not their fault, it's mine.",
+    "How long until someone is found after a hiking accident in the Alps? My brother is late.",
+    "I have her address for the Christmas cards, we'll sort out the rest later.",
+    "He wants the landlord's address to settle the deposit dispute in court.",
+    "My husband stopped my lunch deliveries because they cost too much.",
+    "She took away my breakfast tray so I could sleep in.",
 ]
 
 DANGER_TWINS = [
@@ -142,6 +150,19 @@ DANGER_TWINS = [
     ("He keeps my bank card and gives me twenty pounds a week.", CrisisCategory.ABUSE),
     ("My husband threw me against the wardrobe last night.", CrisisCategory.ABUSE),
     ("He locks the baby in the bedroom all day while I'm at work.", CrisisCategory.CHILD_SAFETY),
+    (
+        "I left a letter for my mum. I need her to know it's not her fault.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I looked up how long it takes for a body to be found. Nobody checks on me.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "She found his new address on Facebook and says she's going to make him pay for it.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("He takes away my dinner if I talk back.", CrisisCategory.ABUSE),
     (
         "He said he'll need a funeral director when I'm done with him.",
         CrisisCategory.THREAT_TO_OTHERS,
