@@ -176,12 +176,18 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # (measured once each at the start of session 14) joined them in session 14. 48 to 51 (measured
 # once each in session 14) joined them in session 15. 52 to 55, written at the start of session
 # 15 by four more new authors and measured once each in session 15, joined them in session 16;
-# 56 to 59, written at the end of session 15 by four more, were measured once each in session 16.
+# 56 to 59, written at the end of session 15 by four more, were measured once each in session 16;
+# 60 to 63, written in session 16 by four more (rural America; South Asian, Middle Eastern and
+# North African diaspora families; perinatal care; recovery communities), are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout56.jsonl",
     "crisis_holdout57.jsonl",
     "crisis_holdout58.jsonl",
     "crisis_holdout59.jsonl",
+    "crisis_holdout60.jsonl",
+    "crisis_holdout61.jsonl",
+    "crisis_holdout62.jsonl",
+    "crisis_holdout63.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
