@@ -285,10 +285,10 @@ def test_whole_screen_false_alarms_on_hard_negatives_do_not_grow() -> None:
 # model heard past an exclusion (``crisis._SURE_MARGIN``) raises "Our son fell off the bed last
 # night but he's fine" and "He caught my arm when I slipped on the ice...".
 # Session 14: the rules' new idioms and the refit on 91 sets: 17/319 (5.3%).
-# Session 15's refit on 95 sets: the same 17/319.
+# Session 15's refit on 95 sets: the same 17/319. Session 16's rules and refit on 99 sets: the same.
 # Held as a known failure again: strict, so meeting it shows up.
 @pytest.mark.xfail(
-    strict=True, reason="17/319 (5.3%) raised since session 14's refit on 91 sets (the same on 95)"
+    strict=True, reason="17/319 (5.3%) raised since session 14's refit on 91 sets (and on 95, 99)"
 )
 def test_whole_screen_false_alarms_on_hard_negatives_meet_the_target() -> None:
     raised, total = _raised_hard_negatives()
