@@ -754,6 +754,7 @@ NO_DANGER = [
     "I'm not going to kill myself, I just need to vent",
     "I don't want to die, I want us to fix this",
     "he doesn't hit me, he just goes quiet",
+    "He has never once hit me, he just goes quiet for days.",
     "I would never hurt her",
     "I have no plans to hurt myself",
     # support talk and others' words
@@ -856,6 +857,9 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
     # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
     "I'm not allowed to use my phone at work",
+    # since the refit on 99 sets (session 16): the longer twin of the one above, as caution
+    # abuse (the sentence model's test of it, in test_crisis_sentence_model, leaves it out)
+    "He has never once hit me, he just goes quiet for days.",
 }
 
 
