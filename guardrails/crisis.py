@@ -32,7 +32,10 @@ rules' time words say it is over (caution). One more case for the sentence model
 rules found only a caution that nothing in the text says is over ("she's gonna regret it", "he
 checks my phone every night") and the model read a few words beyond the rules' phrases, the model
 decides whether it is danger now, and if so the rules' findings become urgent in their own
-categories (``_third_opinion``). The rules are deterministic; the opinions are
+categories (``_third_opinion``). Last, an abuse finding whose harm is aimed at someone outside
+the couple (``third_party`` in the YAML: "threatened our neighbour", "the guy next door... he's
+going to sort him out") also counts as a threat to others (``_aimed_elsewhere``); the abuse
+stays. The rules are deterministic; the opinions are
 fixed data files trained by ``evals/train_crisis_*.py`` and run on this machine, so the screen
 still calls no outside model and sends nothing anywhere.
 """
