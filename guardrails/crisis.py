@@ -1552,39 +1552,34 @@ _OBJECT = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
 _AIM_REACH = 40
 # What may stand between the harm and its object: "threatened | my ex's lawyer", "went after |
 # the guy", "sent threats to | his girlfriend". Not "by" (who did it, not to whom) or a verb.
+_AIM_GAP = re.compile(r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|down|after))*\s*")
 # A person named as what someone is ("I'm a bloke", "he was a violent man"), not a target.
 _PREDICATE = re.compile(r"\b(?:am|'m|is|'s|are|'re|was|were|as|like|be|been)\s+$", re.IGNORECASE)
-_AIM_GAP = re.compile(r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|down|after))*\s*")
 
 
 def _aimed_elsewhere(text: str, found: list[_Found]) -> list[_Found]:
-    """Threats to others beside abuse findings whose harm may be aimed outside the couple: the
-    finding's sentences, or the sentence before them, name someone outside it ("I threatened my
-    ex's lawyer", "the guy next door... he's going to sort him out") and those sentences do not
-    have the writer as an object ("he hit me in front of the neighbour" stays abuse alone)."""
+    """Threats to others beside abuse findings whose harm is aimed outside the couple: the harm's
+    object, right after it, is someone outside it ("I threatened my ex's lawyer"), or the harm
+    says "him" or "her" after such a person was named in its sentence or the one before ("the
+    guy next door... he's going to sort him out"); and those sentences do not have the writer as
+    an object ("he hit me in front of the neighbour" stays abuse alone). A finding read from a
+    whole text (the learned layers') does not say where the harm is aimed."""
     rules = _rules()
     if rules.third_party is None or rules.writer_object is None:
         return []
-    abuse = [f for f in found if f.category is CrisisCategory.ABUSE]
+    abuse = [
+        f for f in found if f.category is CrisisCategory.ABUSE and f.end - f.start <= _AIM_REACH
+    ]
     if not abuse or any(f.category is CrisisCategory.THREAT_TO_OTHERS for f in found):
         return []
-    normalised = normalise(text)
-    spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
+    view = _opinion_view(normalise(text))
+    normalised = view.text
     extra: list[_Found] = []
     for f in abuse:
-        inside = [
-            i for i, (s, e) in enumerate(spans) if s < max(f.end, f.start + 1) and f.start < e
-        ]
-        if not inside:
-            continue
-        own_start, own_end = spans[inside[0]][0], spans[inside[-1]][1]
+        first = view.sentence_index(f.start)
+        own_start = view._sentences[first][0]
+        own_end = view._sentences[view.sentence_index(max(f.start, f.end - 1))][1]
         if rules.writer_object.search(normalised, own_start, own_end):
-            continue
-        # The one outside the couple is named in the harm or just after it ("threatened my
-        # ex's lawyer"), or before it and then the harm's "him" or "her" ("the guy next door...
-        # he's going to sort him out"). A finding read from a whole text (the learned layers')
-        # does not say where the harm is aimed.
-        if f.end - f.start > _AIM_REACH:
             continue
         target = rules.third_party.search(normalised, f.end, min(own_end, f.end + _AIM_REACH))
         aimed = (
@@ -1594,7 +1589,7 @@ def _aimed_elsewhere(text: str, found: list[_Found]) -> list[_Found]:
             and any(
                 not _PREDICATE.search(normalised, max(0, m.start() - 12), m.start())
                 for m in rules.third_party.finditer(
-                    normalised, spans[max(0, inside[0] - 1)][0], f.start
+                    normalised, view._sentences[max(0, first - 1)][0], f.start
                 )
             )
         )
