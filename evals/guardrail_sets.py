@@ -63,7 +63,8 @@ CSSRS_PATH = DATA_DIR / "cssrs_reddit" / "cssrs_reddit_500_users.csv"
 # 10, 34 and 35 in session 11) joined them in session 11, once 36 and 37 were written; 36 to 39
 # (36 and 37 measured in session 11, 38 and 39 in session 12) joined them in session 12, once 40
 # and 41 were written; 40 to 47 (measured once each in sessions 12 to 14) joined them in
-# session 14, once 48 to 51 were written. crisis_train20 and 22 to 43 were each measured once
+# session 14, once 48 to 51 were written; 48 to 59 joined them in sessions 15 to 17, once the next
+# four were written. crisis_train20 and 22 to 43 were each measured once
 # with the screen before anything was fit to them (evals/report/crisis_train*.md).
 CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_dev.jsonl",
@@ -164,6 +165,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout53.jsonl",
     "crisis_holdout54.jsonl",
     "crisis_holdout55.jsonl",
+    "crisis_holdout56.jsonl",
+    "crisis_holdout57.jsonl",
+    "crisis_holdout58.jsonl",
+    "crisis_holdout59.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -176,18 +181,20 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # (measured once each at the start of session 14) joined them in session 14. 48 to 51 (measured
 # once each in session 14) joined them in session 15. 52 to 55, written at the start of session
 # 15 by four more new authors and measured once each in session 15, joined them in session 16;
-# 56 to 59, written at the end of session 15 by four more, were measured once each in session 16;
-# 60 to 63, written in session 16 by four more (rural America; South Asian, Middle Eastern and
-# North African diaspora families; perinatal care; recovery communities), are unopened.
+# 56 to 59, written at the end of session 15 by four more and measured once each in session 16,
+# joined them in session 17; 60 to 63, written in session 16 by four more (rural America; South
+# Asian, Middle Eastern and North African diaspora families; perinatal care; recovery
+# communities), and 64 to 67, written at the start of session 17 by four more (older couples;
+# shift and gig workers; neurodivergent couples and families; gambling and debt), are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout56.jsonl",
-    "crisis_holdout57.jsonl",
-    "crisis_holdout58.jsonl",
-    "crisis_holdout59.jsonl",
     "crisis_holdout60.jsonl",
     "crisis_holdout61.jsonl",
     "crisis_holdout62.jsonl",
     "crisis_holdout63.jsonl",
+    "crisis_holdout64.jsonl",
+    "crisis_holdout65.jsonl",
+    "crisis_holdout66.jsonl",
+    "crisis_holdout67.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
