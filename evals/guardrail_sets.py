@@ -184,8 +184,9 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # 56 to 59, written at the end of session 15 by four more and measured once each in session 16,
 # joined them in session 17; 60 to 63, written in session 16 by four more (rural America; South
 # Asian, Middle Eastern and North African diaspora families; perinatal care; recovery
-# communities), and 64 to 67, written at the start of session 17 by four more (older couples;
-# shift and gig workers; neurodivergent couples and families; gambling and debt), are unopened.
+# communities), were measured once each in session 17; 64 to 67, written at the start of session
+# 17 by four more (older couples; shift and gig workers; neurodivergent couples and families;
+# gambling and debt), are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout60.jsonl",
     "crisis_holdout61.jsonl",

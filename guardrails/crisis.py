@@ -35,7 +35,11 @@ decides whether it is danger now, and if so the rules' findings become urgent in
 categories (``_third_opinion``). Last, an abuse finding whose harm is aimed at someone outside
 the couple (``third_party`` in the YAML: "threatened our neighbour", "the guy next door... he's
 going to sort him out") also counts as a threat to others (``_aimed_elsewhere``); the abuse
-stays. The rules are deterministic; the opinions are
+stays. Then every layer's urgent finding told in the past becomes caution when one of the next
+two sentences tells the danger as over ("My dad beat us as kids. He's been dead fifteen years.":
+``told_over`` in the YAML, ``_told_as_over_after``), unless the danger is told in the present,
+or something after it says it is recent or back ("again", "two days ago", "he still has her").
+The rules are deterministic; the opinions are
 fixed data files trained by ``evals/train_crisis_*.py`` and run on this machine, so the screen
 still calls no outside model and sends nothing anywhere.
 """
@@ -268,6 +272,13 @@ class _TimeSpec(BaseModel):
     present: list[str] = Field(min_length=1)
     carries_back: str
     former_partner: str
+    told_over: list[str] = Field(min_length=1)
+    told_over_hedges: str
+    told_over_doubts: str
+    recent: list[str] = Field(min_length=1)
+    still: str
+    told_in_past: str
+    told_in_present: str
 
 
 class _ThirdPartySpec(BaseModel):
@@ -427,6 +438,14 @@ class _Rules:
     present: Regex
     carries_back: Regex
     former_partner: Regex
+    # Danger told as over in a later sentence, and what keeps it as it is (``time`` in the YAML).
+    told_over: Regex
+    told_over_hedges: Regex
+    told_over_doubts: Regex
+    recent: Regex
+    still: Regex
+    told_in_past: Regex
+    told_in_present: Regex
     # Someone outside the couple, and the writer as an object (``third_party`` in the YAML).
     third_party: Regex | None = None
     writer_object: Regex | None = None
@@ -782,6 +801,13 @@ def _build_rules() -> _Rules:
         present=present,
         carries_back=carries_back,
         former_partner=compile_pattern(spec.time.former_partner, lexicon),
+        told_over=_any_of(spec.time.told_over, lexicon),
+        told_over_hedges=compile_pattern(spec.time.told_over_hedges, lexicon),
+        told_over_doubts=compile_pattern(spec.time.told_over_doubts, lexicon),
+        recent=_any_of(spec.time.recent, lexicon),
+        still=compile_pattern(spec.time.still, lexicon),
+        told_in_past=compile_pattern(spec.time.told_in_past, lexicon),
+        told_in_present=compile_pattern(spec.time.told_in_present, lexicon),
         third_party=(
             compile_pattern(spec.third_party.who, lexicon) if spec.third_party is not None else None
         ),
@@ -1617,6 +1643,64 @@ def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     )
 
 
+_STILL = re.compile(r"\bstill\b")
+
+
+def _told_as_over_after(text: str, found: list[_Found]) -> list[_Found]:
+    """``found`` with its urgent findings made caution where one of the two sentences after the
+    one a finding starts in tells the danger as over ("My dad beat us as kids. He's been dead
+    fifteen years."; ``told_over`` in the YAML), as every layer's time words reach only their
+    own sentence. A finding whose sentence has a present marker stays urgent, and so does every
+    finding when the text from its sentence on has a ``recent`` marker ("again", "last night",
+    "two days ago") or "still" beside a danger word ("he still hits me")."""
+    if not any(f.level is CrisisLevel.URGENT for f in found):
+        return found
+    view = _opinion_view(normalise(text))
+    rules = view.rules
+    sentences = view._sentences
+    lowered = view.text.lower()
+    kept_on = len(lowered) == len(view.text)  # danger words are read in lower case
+
+    def over(f: _Found) -> bool:
+        index = view.sentence_index(f.start)
+        if view._time_markers(index)[1]:
+            return False
+        start, end = sentences[index]
+        if rules.told_in_past.search(view.text, start, end) is None or rules.told_in_present.search(
+            view.text, start, end
+        ):
+            return False
+        told = False
+        for start, end in sentences[index + 1 : index + 3]:
+            for match in rules.told_over.finditer(view.text, start, end):
+                clause = view.text[max(start, match.start() - 40) : match.start()]
+                after = view.text[match.end() : match.end() + 30]
+                if rules.told_over_hedges.search(clause) is None and (
+                    rules.told_over_doubts.match(after) is None
+                ):
+                    told = True
+        if not told:
+            return False
+        since = sentences[index][0]
+        if rules.recent.search(view.text, since):
+            return False
+        return not any(
+            rules.still.search(view.text, start, end)
+            or (
+                _STILL.search(lowered, start, end)
+                and (not kept_on or _danger_words().search(lowered, start, end))
+            )
+            for start, end in sentences[index:]
+        )
+
+    return [
+        _Found(f.category, CrisisLevel.CAUTION, f.start, f.end)
+        if f.level is CrisisLevel.URGENT and over(f)
+        else f
+        for f in found
+    ]
+
+
 _ENDINGS = r"(?:s|es|d|ed|ing)?(?![a-z0-9])"
 
 
@@ -1666,6 +1750,7 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     if read_meaning:
         found = found + _third_opinion(text, found, set_aside)
     found = found + _aimed_elsewhere(text, found)
+    found = _told_as_over_after(text, found)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:
