@@ -265,6 +265,15 @@ class _NegationSpec(BaseModel):
     clause_breaks: str
 
 
+class _StillSpec(BaseModel):
+    """Two readings of "still" after a finding (see ``still`` under ``time`` in the YAML)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    of_someone: str
+    beside_danger: str
+
+
 class _TimeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -276,7 +285,7 @@ class _TimeSpec(BaseModel):
     told_over_hedges: str
     told_over_doubts: str
     recent: list[str] = Field(min_length=1)
-    still: str
+    still: _StillSpec
     told_in_past: str
     told_in_present: str
 
@@ -443,7 +452,8 @@ class _Rules:
     told_over_hedges: Regex
     told_over_doubts: Regex
     recent: Regex
-    still: Regex
+    still_of_someone: Regex
+    still_beside_danger: Regex
     told_in_past: Regex
     told_in_present: Regex
     # Someone outside the couple, and the writer as an object (``third_party`` in the YAML).
@@ -805,7 +815,8 @@ def _build_rules() -> _Rules:
         told_over_hedges=compile_pattern(spec.time.told_over_hedges, lexicon),
         told_over_doubts=compile_pattern(spec.time.told_over_doubts, lexicon),
         recent=_any_of(spec.time.recent, lexicon),
-        still=compile_pattern(spec.time.still, lexicon),
+        still_of_someone=compile_pattern(spec.time.still.of_someone, lexicon),
+        still_beside_danger=compile_pattern(spec.time.still.beside_danger, lexicon),
         told_in_past=compile_pattern(spec.time.told_in_past, lexicon),
         told_in_present=compile_pattern(spec.time.told_in_present, lexicon),
         third_party=(
@@ -1096,6 +1107,30 @@ def _opinion_view(normalised: str) -> _Text:
     prefilter bit set (the opinions run on few texts, so no word index is worth building)."""
     spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
     return _Text(normalised, _rules(), spans, [s for s, _ in spans], [-1] * len(spans), -1)
+
+
+class _LazyView:
+    """The rules' view of one text (``_opinion_view``), built on first use and then shared by
+    every step after the rules: most texts need it in none of them, a text with a finding in
+    several."""
+
+    __slots__ = ("_text", "_view")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._view: _Text | None = None
+
+    def __call__(self) -> _Text:
+        if self._view is None:
+            self._view = _opinion_view(normalise(self._text))
+        return self._view
+
+
+def _lowered_in_place(text: str) -> str | None:
+    """``text`` lower-cased, when lower-casing kept every character's offset (the danger words
+    are read in lower case at the rules' offsets); else None ("İ" becomes two characters)."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
 
 
 def _opinion_level(view: _Text, category: CrisisCategory, start: int, end: int) -> CrisisLevel:
@@ -1509,7 +1544,7 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
 def _third_opinion(
-    text: str, found: list[_Found], set_aside: list[tuple[int, int]]
+    text: str, found: list[_Found], set_aside: list[tuple[int, int]], lazy_view: _LazyView
 ) -> list[_Found]:
     """A finding from the sentence model, when nothing before it found danger, or when the
     rules found only a caution that nothing in the text says is over.
@@ -1530,12 +1565,10 @@ def _third_opinion(
     a past marker anywhere in the text, or abuse by a former partner, keeps the caution), if
     the model read at least a few words beyond the rules' phrases."""
     danger = [f for f in found if f.category is not CrisisCategory.STUCK]
-    view: _Text | None = None
     if danger:
         if any(f.level is not CrisisLevel.CAUTION for f in danger):
             return []
-        view = _opinion_view(normalise(text))
-        if _told_as_over(view, danger):
+        if _told_as_over(lazy_view(), danger):
             return []
     words = classifier.model().scores(text)
     opinion = sentence_model.opinion(text, [words[c] for c in sentence_model.CATEGORIES])
@@ -1547,7 +1580,7 @@ def _third_opinion(
         return []
     if any(start <= s and e <= end for s, e in set_aside):
         return []
-    view = view or _opinion_view(normalise(text))
+    view = lazy_view()
     sure = opinion.raises(threshold + _SURE_MARGIN)
     if _danger_words_all_set_aside(view, start, end, negation_only=sure):
         return []
@@ -1583,7 +1616,7 @@ _AIM_GAP = re.compile(r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|d
 _PREDICATE = re.compile(r"\b(?:am|'m|is|'s|are|'re|was|were|as|like|be|been)\s+$", re.IGNORECASE)
 
 
-def _aimed_elsewhere(text: str, found: list[_Found]) -> list[_Found]:
+def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     """Threats to others beside abuse findings whose harm is aimed outside the couple: the harm's
     object, right after it, is someone outside it ("I threatened my ex's lawyer"), or the harm
     says "him" or "her" after such a person was named in its sentence or the one before ("the
@@ -1598,7 +1631,7 @@ def _aimed_elsewhere(text: str, found: list[_Found]) -> list[_Found]:
     ]
     if not abuse or any(f.category is CrisisCategory.THREAT_TO_OTHERS for f in found):
         return []
-    view = _opinion_view(normalise(text))
+    view = lazy_view()
     normalised = view.text
     extra: list[_Found] = []
     for f in abuse:
@@ -1643,23 +1676,19 @@ def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     )
 
 
-_STILL = re.compile(r"\bstill\b")
-
-
-def _told_as_over_after(text: str, found: list[_Found]) -> list[_Found]:
+def _told_as_over_after(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     """``found`` with its urgent findings made caution where one of the two sentences after the
     one a finding starts in tells the danger as over ("My dad beat us as kids. He's been dead
     fifteen years."; ``told_over`` in the YAML), as every layer's time words reach only their
     own sentence. A finding whose sentence has a present marker stays urgent, and so does every
     finding when the text from its sentence on has a ``recent`` marker ("again", "last night",
-    "two days ago") or "still" beside a danger word ("he still hits me")."""
+    "two days ago") or "still" said of someone or beside a danger word ("he still hits me")."""
     if not any(f.level is CrisisLevel.URGENT for f in found):
         return found
-    view = _opinion_view(normalise(text))
+    view = lazy_view()
     rules = view.rules
     sentences = view._sentences
-    lowered = view.text.lower()
-    kept_on = len(lowered) == len(view.text)  # danger words are read in lower case
+    lowered = _lowered_in_place(view.text)
 
     def over(f: _Found) -> bool:
         index = view.sentence_index(f.start)
@@ -1685,10 +1714,10 @@ def _told_as_over_after(text: str, found: list[_Found]) -> list[_Found]:
         if rules.recent.search(view.text, since):
             return False
         return not any(
-            rules.still.search(view.text, start, end)
+            rules.still_of_someone.search(view.text, start, end)
             or (
-                _STILL.search(lowered, start, end)
-                and (not kept_on or _danger_words().search(lowered, start, end))
+                rules.still_beside_danger.search(view.text, start, end)
+                and (lowered is None or _danger_words().search(lowered, start, end))
             )
             for start, end in sentences[index:]
         )
@@ -1723,8 +1752,8 @@ def _danger_words_all_set_aside(
 ) -> bool:
     """True when ``view.text[start:end]`` has danger words and the rules set every one aside
     (``negation_only``: every one negated: "I have no plans to hurt myself")."""
-    lowered = view.text.lower()
-    if len(lowered) != len(view.text):  # lower-casing moved offsets: let the model speak
+    lowered = _lowered_in_place(view.text)
+    if lowered is None:  # lower-casing moved offsets: let the model speak
         return False
     matches = [m.span() for m in _danger_words().finditer(lowered, start, end)]
     if not matches:
@@ -1747,10 +1776,11 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     set_aside: list[tuple[int, int]] = []
     found = _find(text, set_aside)
     found = found + _second_opinion(text, found)
+    lazy_view = _LazyView(text)
     if read_meaning:
-        found = found + _third_opinion(text, found, set_aside)
-    found = found + _aimed_elsewhere(text, found)
-    found = _told_as_over_after(text, found)
+        found = found + _third_opinion(text, found, set_aside, lazy_view)
+    found = found + _aimed_elsewhere(found, lazy_view)
+    found = _told_as_over_after(found, lazy_view)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:

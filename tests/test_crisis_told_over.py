@@ -74,12 +74,14 @@ def test_the_later_sentence_is_what_made_it_caution() -> None:
     found = [
         crisis._Found(CrisisCategory.ABUSE, CrisisLevel.URGENT, 0, len("My stepfather hit me"))
     ]
-    assert [f.level for f in crisis._told_as_over_after(text, found)] == [CrisisLevel.CAUTION]
+    after = crisis._told_as_over_after(found, crisis._LazyView(text))
+    assert [f.level for f in after] == [CrisisLevel.CAUTION]
     alone = "My stepfather hit me with a belt."
     found = [
         crisis._Found(CrisisCategory.ABUSE, CrisisLevel.URGENT, 0, len("My stepfather hit me"))
     ]
-    assert [f.level for f in crisis._told_as_over_after(alone, found)] == [CrisisLevel.URGENT]
+    after = crisis._told_as_over_after(found, crisis._LazyView(alone))
+    assert [f.level for f in after] == [CrisisLevel.URGENT]
 
 
 # Known misses, not made by this step (they were caution before it too): danger back in a later
