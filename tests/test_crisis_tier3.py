@@ -105,6 +105,13 @@ EVERYDAY_NOT_DANGER = [
     "He wants the landlord's address to settle the deposit dispute in court.",
     "My husband stopped my lunch deliveries because they cost too much.",
     "She took away my breakfast tray so I could sleep in.",
+    # An accusation told as unfair, being missed at a duty, first aid, a pupil at work, a
+    # surprise (rules written after reading blind sets 60 to 63; these sentences are fresh).
+    "My sister-in-law is acting like I tried to poison the kids because I gave them shop cake.",
+    "Nobody would even notice me if I skipped Thursday's choir practice, so why does he care?",
+    "At our first aid course the trainer showed what to do when a toddler is choking on a grape.",
+    "I'm a teaching assistant and a boy in our class punched the whiteboard today.",
+    "He kept my phone all afternoon because he'd planned a surprise party for me.",
 ]
 
 DANGER_TWINS = [
@@ -166,6 +173,22 @@ DANGER_TWINS = [
     (
         "He said he'll need a funeral director when I'm done with him.",
         CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "She's acting like she wants to hurt the baby, she shook him hard.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "Nobody would miss me if I stopped existing. I think about it every night.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("Nobody would miss me if I quit living.", CrisisCategory.SELF_HARM),
+    ("I know CPR but he choked me last night until I blacked out.", CrisisCategory.ABUSE),
+    ("I looked up what to do if he chokes me again.", CrisisCategory.ABUSE),
+    ("I'm a teacher and my husband threw a chair at me last night.", CrisisCategory.ABUSE),
+    (
+        "He hid my passport so I can't leave. I'd planned a surprise party for him.",
+        CrisisCategory.ABUSE,
     ),
 ]
 
