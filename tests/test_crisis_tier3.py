@@ -234,3 +234,48 @@ def test_a_childhood_told_in_words_is_over() -> None:
     result = screen("I was molested by a neighbour when I was eight.")
     assert result.level is CrisisLevel.CAUTION
     assert screen("When I was ten minutes late he hit me.").level is CrisisLevel.URGENT
+
+
+# Session 18: serious violence done to someone outside the couple, which no rule read (on blind
+# sets 60 to 63, partners' old stabbings and shootings came out as nothing). Fresh sentences.
+VIOLENCE_TO_OTHERS_PAST = [
+    "He stabbed a man in a fight in 1999 and did eight years for it.",
+    "My husband shot at someone when he was in a gang, long before we met.",
+    "He once beat a guy unconscious outside a pub, years ago.",
+    "My partner went after his neighbour with a hammer when he was twenty.",
+    "In my drinking days I put a bloke in hospital. I did my time and I've been sober since.",
+]
+
+VIOLENCE_TO_OTHERS_NOW = [
+    "He stabbed a man last night and the police are looking for him.",
+    "My husband beat a guy unconscious outside the pub on Saturday.",
+    "She went after her sister with a knife this morning.",
+]
+
+VIOLENCE_WORDS_ELSEWHERE = [
+    "He killed someone in Call of Duty and screamed so loud he woke the baby.",
+    "She stabbed her friend in the back over the promotion.",
+    "He beat a guy at pool and wouldn't shut up about it.",
+    "I shot a guy a text about the car.",
+    "He put a man in charge of the project who has never done it.",
+    "The news said they shot people at the taxi rank near my mum's.",
+]
+
+
+@pytest.mark.parametrize("text", VIOLENCE_TO_OTHERS_PAST)
+def test_violence_to_others_told_as_past_is_a_caution(text: str) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.CAUTION
+    assert CrisisCategory.THREAT_TO_OTHERS in result.categories
+
+
+@pytest.mark.parametrize("text", VIOLENCE_TO_OTHERS_NOW)
+def test_violence_to_others_now_is_urgent(text: str) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.URGENT
+    assert CrisisCategory.THREAT_TO_OTHERS in result.categories
+
+
+@pytest.mark.parametrize("text", VIOLENCE_WORDS_ELSEWHERE)
+def test_the_same_words_elsewhere_are_not_violence_to_others(text: str) -> None:
+    assert crisis._find(text) == []
