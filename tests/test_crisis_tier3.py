@@ -279,3 +279,54 @@ def test_violence_to_others_now_is_urgent(text: str) -> None:
 @pytest.mark.parametrize("text", VIOLENCE_WORDS_ELSEWHERE)
 def test_the_same_words_elsewhere_are_not_violence_to_others(text: str) -> None:
     assert crisis._find(text) == []
+
+
+# Session 18: someone close who hurts themselves, abuse seen at home, a row that turned physical
+# (no rule read them: a partner's cutting or attempt came out as nothing). Fresh sentences.
+CLOSE_ONE_IN_DANGER_NOW = [
+    ("My husband cuts himself when we fight.", CrisisCategory.SELF_HARM),
+    ("My wife tried to end her life last month.", CrisisCategory.SELF_HARM),
+    (
+        "My boyfriend overdosed on Friday and he's home now pretending nothing happened.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("It got physical between us last night.", CrisisCategory.ABUSE),
+    ("Our rows have started turning physical and I'm scared.", CrisisCategory.ABUSE),
+]
+
+CLOSE_ONE_IN_DANGER_BEFORE = [
+    ("My husband used to cut himself at uni.", CrisisCategory.SELF_HARM),
+    ("My wife tried to end her life before we met.", CrisisCategory.SELF_HARM),
+    ("He grew up watching his dad hit his mum.", CrisisCategory.ABUSE),
+    (
+        "My partner was in a gang as a teenager and once shot at someone.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+]
+
+CLOSE_ONE_EVERYDAY = [
+    "My husband cut himself slicing bread and blamed me for the blunt knife.",
+    "He cut himself shaving and bled all over the sink.",
+    "She burned herself on the oven door.",
+    "He got physical therapy for his knee.",
+    "We got physical on our second date and now he wants to slow down.",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), CLOSE_ONE_IN_DANGER_NOW)
+def test_someone_close_in_danger_now_is_urgent(text: str, category: CrisisCategory) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.URGENT
+    assert category in result.categories
+
+
+@pytest.mark.parametrize(("text", "category"), CLOSE_ONE_IN_DANGER_BEFORE)
+def test_someone_close_in_danger_before_is_a_caution(text: str, category: CrisisCategory) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.CAUTION
+    assert category in result.categories
+
+
+@pytest.mark.parametrize("text", CLOSE_ONE_EVERYDAY)
+def test_everyday_hurts_and_physical_are_not_danger(text: str) -> None:
+    assert crisis._find(text) == []
