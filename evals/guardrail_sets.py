@@ -169,6 +169,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout57.jsonl",
     "crisis_holdout58.jsonl",
     "crisis_holdout59.jsonl",
+    "crisis_holdout60.jsonl",
+    "crisis_holdout61.jsonl",
+    "crisis_holdout62.jsonl",
+    "crisis_holdout63.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -184,18 +188,21 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # 56 to 59, written at the end of session 15 by four more and measured once each in session 16,
 # joined them in session 17; 60 to 63, written in session 16 by four more (rural America; South
 # Asian, Middle Eastern and North African diaspora families; perinatal care; recovery
-# communities), were measured once each in session 17; 64 to 67, written at the start of session
-# 17 by four more (older couples; shift and gig workers; neurodivergent couples and families;
-# gambling and debt), are unopened.
+# communities) and measured once each in session 17, joined them in session 18; 64 to 67,
+# written at the start of session 17 by four more (older couples; shift and gig workers;
+# neurodivergent couples and families; gambling and debt), were measured once each in session
+# 18; 68 to 71, written in session 18 by four more (Latino and Hispanic families in the US;
+# blended and step-families; East and Southeast Asian diaspora families; affluent
+# professionals), are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout60.jsonl",
-    "crisis_holdout61.jsonl",
-    "crisis_holdout62.jsonl",
-    "crisis_holdout63.jsonl",
     "crisis_holdout64.jsonl",
     "crisis_holdout65.jsonl",
     "crisis_holdout66.jsonl",
     "crisis_holdout67.jsonl",
+    "crisis_holdout68.jsonl",
+    "crisis_holdout69.jsonl",
+    "crisis_holdout70.jsonl",
+    "crisis_holdout71.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)

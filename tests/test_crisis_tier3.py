@@ -15,6 +15,8 @@ URGENT = [
     ("he keeps a gun in the car and waved it at me", CrisisCategory.ABUSE),
     ("I will make him pay, I know where he works", CrisisCategory.THREAT_TO_OTHERS),
     ("our toddler was left alone in the bath for an hour", CrisisCategory.CHILD_SAFETY),
+    # A weapon named by its make (session 18).
+    ("I put my old Colt to my temple last night and sat there.", CrisisCategory.SELF_HARM),
 ]
 
 
