@@ -1110,19 +1110,26 @@ def _opinion_view(normalised: str) -> _Text:
 
 
 class _LazyView:
-    """The rules' view of one text (``_opinion_view``), built on first use and then shared by
-    every step after the rules: most texts need it in none of them, a text with a finding in
-    several."""
+    """One text normalised, and the rules' view of it (``_opinion_view``), each made on first
+    use and then shared by every step after the rules: most texts need the view in none of
+    them, a text with a finding in several."""
 
-    __slots__ = ("_text", "_view")
+    __slots__ = ("_normalised", "_text", "_view")
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._normalised: str | None = None
         self._view: _Text | None = None
+
+    @property
+    def normalised(self) -> str:
+        if self._normalised is None:
+            self._normalised = normalise(self._text)
+        return self._normalised
 
     def __call__(self) -> _Text:
         if self._view is None:
-            self._view = _opinion_view(normalise(self._text))
+            self._view = _opinion_view(self.normalised)
         return self._view
 
 
@@ -1156,11 +1163,15 @@ def _nearest(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
     return min(distances, default=None)
 
 
-def _find(text: str, set_aside: list[tuple[int, int]] | None = None) -> list[_Found]:
-    """What the rules find in ``text``. Rule matches dropped as negated, figurative, support
-    talk or fiction are added to ``set_aside`` (when given): the rules read them and decided."""
+def _find(
+    text: str, set_aside: list[tuple[int, int]] | None = None, normalised: str | None = None
+) -> list[_Found]:
+    """What the rules find in ``text`` (``normalised``: ``normalise(text)``, when the caller has
+    it). Rule matches dropped as negated, figurative, support talk or fiction are added to
+    ``set_aside`` (when given): the rules read them and decided."""
     rules = _rules()
-    normalised = normalise(text)
+    if normalised is None:
+        normalised = normalise(text)
     lowered = normalised.lower()
     gate = " ".join(lowered.split())
     spans = [(s.start, s.end) for s in split_sentences(normalised)] or [(0, len(normalised))]
@@ -1482,27 +1493,26 @@ def _unit_scores(
 ) -> list[tuple[float, float, float, float]]:
     """The classifier's log-odds per category for each unit of ``_classifier_units``."""
     sentences = units[:-1] if len(units) > 1 else units  # the whole text: from its sentences
-    lowered = normalised.lower()
-    if len(lowered) != len(normalised):  # lower-casing moved offsets: slice first
+    lowered = _lowered_in_place(normalised)
+    if lowered is None:  # lower-casing moved offsets: slice first
         words = [classifier.tokens(normalised[s:e]) for s, e in sentences]
     else:
         words = [classifier.lowered_tokens(lowered[s:e]) for s, e in sentences]
     return model.score_sentences(words)
 
 
-def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
+def _second_opinion(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     """Urgent findings from the classifier, when the rules found no danger (else none)."""
     if any(f.category is not CrisisCategory.STUCK for f in found):
         return []
     model = classifier.model()
-    normalised = normalise(text)
+    normalised = lazy_view.normalised
     units = _classifier_units(normalised)
     if not units:
         return []
     scores = _unit_scores(model, normalised, units)
     extra: list[_Found] = []
     excluded: dict[int, frozenset[CrisisCategory]] = {}
-    view: _Text | None = None
     for column, (name, threshold) in enumerate(
         zip(model.categories, model.thresholds, strict=True)
     ):
@@ -1515,10 +1525,8 @@ def _second_opinion(text: str, found: list[_Found]) -> list[_Found]:
                 excluded[index] = _unit_excluded(normalised, *units[index])
             if category not in excluded[index]:
                 start, end = units[index]
-                view = view or _opinion_view(normalised)
-                extra.append(
-                    _Found(category, _opinion_level(view, category, start, end), start, end)
-                )
+                level = _opinion_level(lazy_view(), category, start, end)
+                extra.append(_Found(category, level, start, end))
                 break
     return extra
 
@@ -1774,9 +1782,9 @@ def _danger_words_all_set_aside(
 def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     """``read_meaning=False`` leaves out the sentence model: for measuring what it adds."""
     set_aside: list[tuple[int, int]] = []
-    found = _find(text, set_aside)
-    found = found + _second_opinion(text, found)
     lazy_view = _LazyView(text)
+    found = _find(text, set_aside, lazy_view.normalised)
+    found = found + _second_opinion(found, lazy_view)
     if read_meaning:
         found = found + _third_opinion(text, found, set_aside, lazy_view)
     found = found + _aimed_elsewhere(found, lazy_view)

@@ -30,7 +30,7 @@ def _stored_text() -> str:
 def _rules_only(monkeypatch: pytest.MonkeyPatch, text: str) -> crisis.CrisisResult:
     """The screen with neither the word classifier nor the sentence model."""
     with monkeypatch.context() as patch:
-        patch.setattr(crisis, "_second_opinion", lambda text, found: [])
+        patch.setattr(crisis, "_second_opinion", lambda found, lazy_view: [])
         return crisis._screen(text, "en-US", read_meaning=False)
 
 

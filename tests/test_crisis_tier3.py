@@ -15,8 +15,26 @@ URGENT = [
     ("he keeps a gun in the car and waved it at me", CrisisCategory.ABUSE),
     ("I will make him pay, I know where he works", CrisisCategory.THREAT_TO_OTHERS),
     ("our toddler was left alone in the bath for an hour", CrisisCategory.CHILD_SAFETY),
-    # A weapon named by its make (session 18).
+    # A weapon named by its make; violence done to someone outside the couple; a partner who
+    # hurts themselves; a row turned physical (session 18, fresh sentences).
     ("I put my old Colt to my temple last night and sat there.", CrisisCategory.SELF_HARM),
+    (
+        "He stabbed a man last night and the police are looking for him.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "My husband beat a guy unconscious outside the pub on Saturday.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("She went after her sister with a knife this morning.", CrisisCategory.THREAT_TO_OTHERS),
+    ("My husband cuts himself when we fight.", CrisisCategory.SELF_HARM),
+    ("My wife tried to end her life last month.", CrisisCategory.SELF_HARM),
+    (
+        "My boyfriend overdosed on Friday and he's home now pretending nothing happened.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("It got physical between us last night.", CrisisCategory.ABUSE),
+    ("Our rows have started turning physical and I'm scared.", CrisisCategory.ABUSE),
 ]
 
 
@@ -114,6 +132,18 @@ EVERYDAY_NOT_DANGER = [
     "At our first aid course the trainer showed what to do when a toddler is choking on a grape.",
     "I'm a teaching assistant and a boy in our class punched the whiteboard today.",
     "He kept my phone all afternoon because he'd planned a surprise party for me.",
+    # Words of violence to others or to oneself, everyday (session 18).
+    "He killed someone in Call of Duty and screamed so loud he woke the baby.",
+    "She stabbed her friend in the back over the promotion.",
+    "He beat a guy at pool and wouldn't shut up about it.",
+    "I shot a guy a text about the car.",
+    "He put a man in charge of the project who has never done it.",
+    "The news said they shot people at the taxi rank near my mum's.",
+    "My husband cut himself slicing bread and blamed me for the blunt knife.",
+    "He cut himself shaving and bled all over the sink.",
+    "She burned herself on the oven door.",
+    "He got physical therapy for his knee.",
+    "We got physical on our second date and now he wants to slow down.",
 ]
 
 DANGER_TWINS = [
@@ -238,97 +268,29 @@ def test_a_childhood_told_in_words_is_over() -> None:
     assert screen("When I was ten minutes late he hit me.").level is CrisisLevel.URGENT
 
 
-# Session 18: serious violence done to someone outside the couple, which no rule read (on blind
-# sets 60 to 63, partners' old stabbings and shootings came out as nothing). Fresh sentences.
-VIOLENCE_TO_OTHERS_PAST = [
-    "He stabbed a man in a fight in 1999 and did eight years for it.",
-    "My husband shot at someone when he was in a gang, long before we met.",
-    "He once beat a guy unconscious outside a pub, years ago.",
-    "My partner went after his neighbour with a hammer when he was twenty.",
-    "In my drinking days I put a bloke in hospital. I did my time and I've been sober since.",
-]
+# Session 18: danger told as past that no rule read (on blind sets 60 to 63, partners' old
+# stabbings and shootings, a partner's cutting or attempt, came out as nothing); their twins told
+# as now are in URGENT, their everyday words in EVERYDAY_NOT_DANGER. Fresh sentences.
+THREAT = CrisisCategory.THREAT_TO_OTHERS
 
-VIOLENCE_TO_OTHERS_NOW = [
-    "He stabbed a man last night and the police are looking for him.",
-    "My husband beat a guy unconscious outside the pub on Saturday.",
-    "She went after her sister with a knife this morning.",
-]
-
-VIOLENCE_WORDS_ELSEWHERE = [
-    "He killed someone in Call of Duty and screamed so loud he woke the baby.",
-    "She stabbed her friend in the back over the promotion.",
-    "He beat a guy at pool and wouldn't shut up about it.",
-    "I shot a guy a text about the car.",
-    "He put a man in charge of the project who has never done it.",
-    "The news said they shot people at the taxi rank near my mum's.",
-]
-
-
-@pytest.mark.parametrize("text", VIOLENCE_TO_OTHERS_PAST)
-def test_violence_to_others_told_as_past_is_a_caution(text: str) -> None:
-    result = screen(text)
-    assert result.level is CrisisLevel.CAUTION
-    assert CrisisCategory.THREAT_TO_OTHERS in result.categories
-
-
-@pytest.mark.parametrize("text", VIOLENCE_TO_OTHERS_NOW)
-def test_violence_to_others_now_is_urgent(text: str) -> None:
-    result = screen(text)
-    assert result.level is CrisisLevel.URGENT
-    assert CrisisCategory.THREAT_TO_OTHERS in result.categories
-
-
-@pytest.mark.parametrize("text", VIOLENCE_WORDS_ELSEWHERE)
-def test_the_same_words_elsewhere_are_not_violence_to_others(text: str) -> None:
-    assert crisis._find(text) == []
-
-
-# Session 18: someone close who hurts themselves, abuse seen at home, a row that turned physical
-# (no rule read them: a partner's cutting or attempt came out as nothing). Fresh sentences.
-CLOSE_ONE_IN_DANGER_NOW = [
-    ("My husband cuts himself when we fight.", CrisisCategory.SELF_HARM),
-    ("My wife tried to end her life last month.", CrisisCategory.SELF_HARM),
+DANGER_BEFORE = [
+    ("He stabbed a man in a fight in 1999 and did eight years for it.", THREAT),
+    ("My husband shot at someone when he was in a gang, long before we met.", THREAT),
+    ("He once beat a guy unconscious outside a pub, years ago.", THREAT),
+    ("My partner went after his neighbour with a hammer when he was twenty.", THREAT),
     (
-        "My boyfriend overdosed on Friday and he's home now pretending nothing happened.",
-        CrisisCategory.SELF_HARM,
+        "In my drinking days I put a bloke in hospital. I did my time and I've been sober since.",
+        THREAT,
     ),
-    ("It got physical between us last night.", CrisisCategory.ABUSE),
-    ("Our rows have started turning physical and I'm scared.", CrisisCategory.ABUSE),
-]
-
-CLOSE_ONE_IN_DANGER_BEFORE = [
+    ("My partner was in a gang as a teenager and once shot at someone.", THREAT),
     ("My husband used to cut himself at uni.", CrisisCategory.SELF_HARM),
     ("My wife tried to end her life before we met.", CrisisCategory.SELF_HARM),
     ("He grew up watching his dad hit his mum.", CrisisCategory.ABUSE),
-    (
-        "My partner was in a gang as a teenager and once shot at someone.",
-        CrisisCategory.THREAT_TO_OTHERS,
-    ),
-]
-
-CLOSE_ONE_EVERYDAY = [
-    "My husband cut himself slicing bread and blamed me for the blunt knife.",
-    "He cut himself shaving and bled all over the sink.",
-    "She burned herself on the oven door.",
-    "He got physical therapy for his knee.",
-    "We got physical on our second date and now he wants to slow down.",
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), CLOSE_ONE_IN_DANGER_NOW)
-def test_someone_close_in_danger_now_is_urgent(text: str, category: CrisisCategory) -> None:
-    result = screen(text)
-    assert result.level is CrisisLevel.URGENT
-    assert category in result.categories
-
-
-@pytest.mark.parametrize(("text", "category"), CLOSE_ONE_IN_DANGER_BEFORE)
-def test_someone_close_in_danger_before_is_a_caution(text: str, category: CrisisCategory) -> None:
+@pytest.mark.parametrize(("text", "category"), DANGER_BEFORE)
+def test_danger_done_or_suffered_before_is_a_caution(text: str, category: CrisisCategory) -> None:
     result = screen(text)
     assert result.level is CrisisLevel.CAUTION
     assert category in result.categories
-
-
-@pytest.mark.parametrize("text", CLOSE_ONE_EVERYDAY)
-def test_everyday_hurts_and_physical_are_not_danger(text: str) -> None:
-    assert crisis._find(text) == []
