@@ -193,7 +193,9 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # neurodivergent couples and families; gambling and debt), were measured once each in session
 # 18; 68 to 71, written in session 18 by four more (Latino and Hispanic families in the US;
 # blended and step-families; East and Southeast Asian diaspora families; affluent
-# professionals), are unopened.
+# professionals), are unopened. 72 to 75, written at the start of session 19 by four more
+# (fly-in fly-out and remote workers; West African and Caribbean diaspora families in the UK;
+# LGBTQ+ couples; families with a partner in prison or recently released), are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout64.jsonl",
     "crisis_holdout65.jsonl",
@@ -203,6 +205,10 @@ CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout69.jsonl",
     "crisis_holdout70.jsonl",
     "crisis_holdout71.jsonl",
+    "crisis_holdout72.jsonl",
+    "crisis_holdout73.jsonl",
+    "crisis_holdout74.jsonl",
+    "crisis_holdout75.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
