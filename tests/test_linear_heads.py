@@ -1,8 +1,8 @@
 """The fitting shared by the training scripts: the fast paths give what the plain ones give.
 
 The cross-validation fits many heads at once (categories) or starts each fold from the fit on
-every row (Newton); these tests hold them to fitting each fold alone, from zero, on random
-problems of the same shape.
+every row (Newton, with that fit's curvature); these tests hold them to fitting each fold
+alone, from zero, on random problems of the same shape.
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ def test_a_warm_start_changes_the_steps_not_the_answer() -> None:
     cold = linear_heads.fit_binary(x, y, 1.0)
     warm = linear_heads.fit_binary(x, y, 1.0, start=cold + 0.5)
     np.testing.assert_allclose(warm, cold, atol=1e-9)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e3])
+def test_a_poor_curvature_changes_the_steps_not_the_answer(scale: float) -> None:
+    """Far too flat (steps that grow) or far too steep (steps that crawl): Newton finishes."""
+    x, y = _problem(400, 8, seed=5)
+    cold = linear_heads.fit_binary(x, y, 1.0)
+    curvature = np.eye(x.shape[1] + 1) * scale
+    poor = linear_heads.fit_binary(x, y, 1.0, start=np.zeros(x.shape[1] + 1), curvature=curvature)
+    np.testing.assert_allclose(poor, cold, atol=1e-9)
 
 
 def test_category_fits_taken_together_are_the_fits_taken_alone() -> None:
