@@ -1038,11 +1038,14 @@ class _Text:
 
     def negated(self, start: int) -> bool:
         sentence_start = self._sentences[self.sentence_index(start)][0]
-        before = self.text[max(sentence_start, start - 160) : start]
-        clause_start = 0
-        for brk in self.rules.clause_breaks.finditer(before):
+        clause_start = max(sentence_start, start - 160)
+        # Breaks are read in the whole text: whether "or" ends the clause depends on the word
+        # after it, which may be the match itself ("never hurt me or threatened me").
+        for brk in self.rules.clause_breaks.finditer(self.text, clause_start):
+            if brk.end() > start:
+                break
             clause_start = brk.end()
-        words = before[clause_start:].split()[-self.rules.window_words :]
+        words = self.text[clause_start:start].split()[-self.rules.window_words :]
         window = self.rules.negation_exceptions.sub(" ", " ".join(words))
         return self.rules.negation.search(window) is not None
 
