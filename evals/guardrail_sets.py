@@ -173,6 +173,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout61.jsonl",
     "crisis_holdout62.jsonl",
     "crisis_holdout63.jsonl",
+    "crisis_holdout64.jsonl",
+    "crisis_holdout65.jsonl",
+    "crisis_holdout66.jsonl",
+    "crisis_holdout67.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -190,17 +194,14 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # Asian, Middle Eastern and North African diaspora families; perinatal care; recovery
 # communities) and measured once each in session 17, joined them in session 18; 64 to 67,
 # written at the start of session 17 by four more (older couples; shift and gig workers;
-# neurodivergent couples and families; gambling and debt), were measured once each in session
-# 18; 68 to 71, written in session 18 by four more (Latino and Hispanic families in the US;
-# blended and step-families; East and Southeast Asian diaspora families; affluent
-# professionals), are unopened. 72 to 75, written at the start of session 19 by four more
-# (fly-in fly-out and remote workers; West African and Caribbean diaspora families in the UK;
-# LGBTQ+ couples; families with a partner in prison or recently released), are unopened.
+# neurodivergent couples and families; gambling and debt) and measured once each in session
+# 18, joined them in session 19; 68 to 71, written in session 18 by four more (Latino and
+# Hispanic families in the US; blended and step-families; East and Southeast Asian diaspora
+# families; affluent professionals), are unopened. 72 to 75, written at the start of session 19
+# by four more (fly-in fly-out and remote workers; West African and Caribbean diaspora families
+# in the UK; LGBTQ+ couples; families with a partner in prison or recently released), are
+# unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout64.jsonl",
-    "crisis_holdout65.jsonl",
-    "crisis_holdout66.jsonl",
-    "crisis_holdout67.jsonl",
     "crisis_holdout68.jsonl",
     "crisis_holdout69.jsonl",
     "crisis_holdout70.jsonl",

@@ -252,6 +252,7 @@ DANGER_TWINS = [
     ("Don't tell mum or I'll hit you.", CrisisCategory.THREAT_TO_OTHERS),
     ("I'm the one who hurt her, I pushed her down the stairs.", CrisisCategory.THREAT_TO_OTHERS),
     ("He had the knife at my throat.", CrisisCategory.ABUSE),
+    ("He hit me at work in front of everyone.", CrisisCategory.ABUSE),
     ("She pressed the blade against my neck and told me to be quiet.", CrisisCategory.ABUSE),
     (
         "My mum keeps saying we'd all be better off without her since the stroke.",
