@@ -89,8 +89,7 @@ def fit_binary(
     the same; only the work differs."""
     xb = np.hstack([x, np.ones((len(x), 1))])
     w = np.zeros(xb.shape[1]) if start is None else np.array(start, dtype=np.float64)
-    penalty = np.full(xb.shape[1], lam)
-    penalty[-1] = 0.0
+    penalty = _penalty(xb.shape[1], lam)
     if curvature is not None:
         inverse = np.linalg.inv(curvature)
         before, last = w.copy(), np.inf
@@ -108,16 +107,27 @@ def fit_binary(
     for _ in range(100):
         p = _sigmoid(xb @ w)
         gradient = xb.T @ (p - y) + penalty * w
-        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < STOP:
+        newton = np.linalg.solve(_hessian(xb, p * (1 - p), penalty), gradient)
+        w -= newton
+        if np.abs(newton).max() < STOP:
             break
     return w
 
 
 STOP = 1e-8  # the largest step (in any weight) at which a fit stops
 FIXED_STEPS = 50
+
+
+def _penalty(columns: int, lam: float) -> Matrix:
+    """The L2 penalty per weight: ``lam``, and none on the bias (the last one)."""
+    penalty = np.full(columns, lam)
+    penalty[-1] = 0.0
+    return penalty
+
+
+def _hessian(xb: Matrix, weight: Matrix, penalty: Matrix) -> Matrix:
+    """The penalised log-loss Hessian for rows ``xb`` weighted by p(1 - p)."""
+    return np.asarray((xb * weight[:, None]).T @ xb + np.diag(penalty + 1e-9))
 
 
 def _sigmoid(z: Matrix) -> Matrix:
@@ -143,9 +153,7 @@ def held_out_scores(
     xb = np.hstack([x, np.ones((len(x), 1))])
     p = _sigmoid(xb @ everyone)
     weight = p * (1 - p)
-    penalty = np.full(xb.shape[1], lam)
-    penalty[-1] = 0.0
-    hessian = (xb * weight[:, None]).T @ xb + np.diag(penalty + 1e-9)
+    hessian = _hessian(xb, weight, _penalty(xb.shape[1], lam))
     held = np.zeros(len(x))
     for name in names:
         test = files == name
