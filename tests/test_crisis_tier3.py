@@ -166,6 +166,7 @@ EVERYDAY_NOT_DANGER = [
     "I keep spare pills in my bag just in case.",
     "We're going to pay his mum a visit at the weekend.",
     "I won't be here when you get back, I'm at my sister's till Sunday.",
+    "I hurt him. I told his sister about our money problems.",
 ]
 
 DANGER_TWINS = [
@@ -272,6 +273,14 @@ DANGER_TWINS = [
         "Since I lost my job he's stopped giving me any money and put a lock on the fridge.",
         CrisisCategory.ABUSE,
     ),
+    (
+        "I could kill him, and I'm not joking, I've looked up how long you'd get.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("If he touches her one more time I'll kill him.", CrisisCategory.THREAT_TO_OTHERS),
+    ("If he takes the kids one more time I'll kill him.", CrisisCategory.THREAT_TO_OTHERS),
+    ("I hurt her. I pushed her into the door.", CrisisCategory.THREAT_TO_OTHERS),
+    ("My kids who've been hurt by him need me.", CrisisCategory.CHILD_SAFETY),
 ]
 
 
