@@ -485,6 +485,8 @@ MATCHES = [
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # session 19: a Spanish figure of speech the word classifier read as danger
+    "Casi me da un infarto cuando vi la cuenta del teléfono.",
     # session 8: harmless twins of the new rules and figures (fresh sentences)
     "She gave me such a filthy look when I mentioned her ex that I went red.",
     "I wanted to throttle her when she said the surprise party out loud at dinner.",

@@ -166,6 +166,10 @@ EVERYDAY_NOT_DANGER = [
     "I keep spare pills in my bag just in case.",
     "We're going to pay his mum a visit at the weekend.",
     "I won't be here when you get back, I'm at my sister's till Sunday.",
+    "I hurt him. I told his sister about our money problems.",
+    "Mi abuela me pega unos sustos con sus historias.",
+    "El niño se pegó con la mesa y lloró.",
+    "Mi mamá me va a matar si llego tarde otra vez.",
 ]
 
 DANGER_TWINS = [
@@ -271,6 +275,24 @@ DANGER_TWINS = [
     (
         "Since I lost my job he's stopped giving me any money and put a lock on the fridge.",
         CrisisCategory.ABUSE,
+    ),
+    (
+        "I could kill him, and I'm not joking, I've looked up how long you'd get.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("If he touches her one more time I'll kill him.", CrisisCategory.THREAT_TO_OTHERS),
+    ("If he takes the kids one more time I'll kill him.", CrisisCategory.THREAT_TO_OTHERS),
+    ("I hurt her. I pushed her into the door.", CrisisCategory.THREAT_TO_OTHERS),
+    ("My kids who've been hurt by him need me.", CrisisCategory.CHILD_SAFETY),
+    ("Mi esposo me pega cuando toma y no me deja salir de la casa.", CrisisCategory.ABUSE),
+    ("He took my phone, me quitó las llaves también.", CrisisCategory.ABUSE),
+    ("Le pega a los niños con el cinturón when he's drunk.", CrisisCategory.CHILD_SAFETY),
+    ("Lo voy a matar si lo veo con ella otra vez.", CrisisCategory.THREAT_TO_OTHERS),
+    ("Me va a matar si lo dejo, me lo dijo anoche.", CrisisCategory.ABUSE),
+    ("Me corto los brazos otra vez and nobody knows.", CrisisCategory.SELF_HARM),
+    (
+        "Tengo todas las pastillas guardadas en el baño para acabar con esto.",
+        CrisisCategory.SELF_HARM,
     ),
 ]
 
