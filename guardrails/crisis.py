@@ -296,6 +296,8 @@ class _ThirdPartySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     who: str
+    family_object: str
+    violent_harm: str
     writer_object: str
 
 
@@ -458,6 +460,8 @@ class _Rules:
     told_in_present: Regex
     # Someone outside the couple, and the writer as an object (``third_party`` in the YAML).
     third_party: Regex | None = None
+    family_object: Regex | None = None
+    violent_harm: Regex | None = None
     writer_object: Regex | None = None
     words: _Words = field(default_factory=lambda: _Words())
     tier2: _Tier2 | None = None
@@ -821,6 +825,16 @@ def _build_rules() -> _Rules:
         told_in_present=compile_pattern(spec.time.told_in_present, lexicon),
         third_party=(
             compile_pattern(spec.third_party.who, lexicon) if spec.third_party is not None else None
+        ),
+        family_object=(
+            compile_pattern(spec.third_party.family_object, lexicon)
+            if spec.third_party is not None
+            else None
+        ),
+        violent_harm=(
+            compile_pattern(spec.third_party.violent_harm, lexicon)
+            if spec.third_party is not None
+            else None
         ),
         writer_object=(
             compile_pattern(spec.third_party.writer_object, lexicon)
@@ -1621,8 +1635,11 @@ _OBJECT = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
 # finding that names its own harm (longer ones are the learned layers', read from a whole text).
 _AIM_REACH = 40
 # What may stand between the harm and its object: "threatened | my ex's lawyer", "went after |
-# the guy", "sent threats to | his girlfriend". Not "by" (who did it, not to whom) or a verb.
-_AIM_GAP = re.compile(r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|down|after))*\s*")
+# the guy", "sent threats to | his girlfriend", "threats against | my ex-husband". Not "by" (who
+# did it, not to whom) or a verb.
+_AIM_GAP = re.compile(
+    r"(?:\s+(?:out|up|off|over|at|to|on|with|round|around|in|down|after|against|towards|toward))*\s*"
+)
 # A person named as what someone is ("I'm a bloke", "he was a violent man"), not a target.
 _PREDICATE = re.compile(r"\b(?:am|'m|is|'s|are|'re|was|were|as|like|be|been)\s+$", re.IGNORECASE)
 
@@ -1631,9 +1648,11 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     """Threats to others beside abuse findings whose harm is aimed outside the couple: the harm's
     object, right after it, is someone outside it ("I threatened my ex's lawyer"), or the harm
     says "him" or "her" after such a person was named in its sentence or the one before ("the
-    guy next door... he's going to sort him out"); and those sentences do not have the writer as
-    an object ("he hit me in front of the neighbour" stays abuse alone). A finding read from a
-    whole text (the learned layers') does not say where the harm is aimed."""
+    guy next door... he's going to sort him out"), or a threat or violence has family or an ex
+    as its object right after it ("threatened his stepdad with a knife"); and those sentences do
+    not have the writer as an object ("he hit me in front of the neighbour" stays abuse alone).
+    A finding read from a whole text (the learned layers') does not say where the harm is
+    aimed."""
     rules = _rules()
     if rules.third_party is None or rules.writer_object is None:
         return []
@@ -1651,9 +1670,17 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
         own_end = view._sentences[view.sentence_index(max(f.start, f.end - 1))][1]
         if rules.writer_object.search(normalised, own_start, own_end):
             continue
-        target = rules.third_party.search(normalised, f.end, min(own_end, f.end + _AIM_REACH))
-        aimed = (
+        reach = min(own_end, f.end + _AIM_REACH)
+        targets = [rules.third_party.search(normalised, f.end, reach)]
+        if (
+            rules.family_object is not None
+            and rules.violent_harm is not None
+            and rules.violent_harm.search(normalised, f.start, f.end)
+        ):
+            targets.append(rules.family_object.search(normalised, f.end, reach))
+        aimed = any(
             target is not None and _AIM_GAP.fullmatch(normalised, f.end, target.start()) is not None
+            for target in targets
         ) or (
             _OBJECT.search(normalised, f.start, f.end) is not None
             and any(

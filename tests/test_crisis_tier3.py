@@ -170,6 +170,24 @@ EVERYDAY_NOT_DANGER = [
     "Mi abuela me pega unos sustos con sus historias.",
     "El niño se pegó con la mesa y lloró.",
     "Mi mamá me va a matar si llego tarde otra vez.",
+    "I nearly choked on my coffee when she told me the price of the venue.",
+    "My daughter's been landing punches on the bag at boxing club all term.",
+    "His new playlist honestly slaps, I'll give him that.",
+    "I stepped into the road without looking and a cyclist shouted at me.",
+    "We've been reading about charcoal grills, the gas one keeps dying.",
+    "I bought activated charcoal tablets after reading about them for bloating.",
+    "My sister gave me her cat while she's in Lisbon, and thanked me with wine.",
+    "Thanks for everything you did for the party, it was perfect.",
+    "He sharpened the knives before carving the turkey.",
+    "She always sharpens her knives for Sunday dinner and we settle the bill with her mum.",
+    "She's been reading about her son's nut allergy since the diagnosis.",
+    "He glanced at the knife block and said we need a better bread knife.",
+    "I want to separate the laundry and he just stares at the gun cabinet catalogue.",
+    "Her husband took her car to the garage and her phone in for repair.",
+    "The kids mouthed 'help' at me when Grandad started on his war stories.",
+    "He said I'd get the car back when I'd paid for the petrol I used.",
+    "The wifi was cut off when we forgot to pay the bill.",
+    "The series had a scene where the husband pulls a knife on his brother and I left the room.",
 ]
 
 DANGER_TWINS = [
@@ -294,6 +312,60 @@ DANGER_TWINS = [
         "Tengo todas las pastillas guardadas en el baño para acabar con esto.",
         CrisisCategory.SELF_HARM,
     ),
+    (
+        "I keep walking out in front of cars at the crossing to see if anyone brakes.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Looked up charcoal and how small a room needs to be. He doesn't suspect.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My cousin handed me her dog on Friday. This morning: 'thanks for everything'. "
+        "Her phone's off.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My brother texted 'thank you for everything, tell mum I love her' and isn't answering.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My dad spent all evening sharpening his axe and says he'll make Dean pay for it.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "She's been looking up her sister-in-law's shellfish allergy and asking what's in "
+        "the curry. She says she'll deal with her.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "When I told him I'm leaving him he stared at the gun safe and went very quiet.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "My sister's husband has taken her phone and her car keys since she talked of divorce.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "At dinner she whispered 'help me' when her boyfriend went out to the car.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "He says I'll get my own key once I've earned it.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "The broadband's been cut off and he keeps the car keys on him all day.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "She wrote a letter to each of the kids and left it with her life insurance policy.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My boyfriend punched me last night in front of my son from my first marriage.",
+        CrisisCategory.ABUSE,
+    ),
 ]
 
 
@@ -309,6 +381,9 @@ def test_the_rules_still_find_the_danger_twins(text: str, category: CrisisCatego
 
 
 AIMED_ELSEWHERE = [
+    "My brother threatened her stepdad with a bottle at the christening.",
+    "My new husband's threats against my ex-husband are getting worse.",
+    "Last month our son pulled a knife on his uncle at the barbecue.",
     "Last week my husband threatened our neighbour with a spade over the fence.",
     "The lad who keeps keying our car lives two doors down. My partner says he's going to sort "
     "him out tonight.",
@@ -316,6 +391,8 @@ AIMED_ELSEWHERE = [
 ]
 
 AIMED_AT_THE_WRITER = [
+    "My stepdad keeps coming into my room at night and I'm scared of him.",
+    "He keeps my passport in his brother's safe and won't give it back.",
     "He hit me in front of the neighbour last night.",
     "I was molested by a neighbour when I was eight.",
     "My late husband was a violent man; he broke my nose twice.",
@@ -332,6 +409,14 @@ def test_harm_aimed_outside_the_couple_is_also_a_threat_to_others(text: str) -> 
 @pytest.mark.parametrize("text", AIMED_AT_THE_WRITER)
 def test_harm_aimed_at_the_writer_is_not_made_a_threat_to_others(text: str) -> None:
     assert CrisisCategory.THREAT_TO_OTHERS not in screen(text).categories
+
+
+def test_children_from_a_first_marriage_do_not_make_danger_past() -> None:
+    # "my first marriage" tells of a time; "my son from my first marriage" names a child.
+    now = screen("He shoved me into the door last night in front of my kids from my first marriage")
+    assert now.level is CrisisLevel.URGENT
+    before = screen("In my first marriage he shoved me into doors. That ended in 2011.")
+    assert before.level is CrisisLevel.CAUTION
 
 
 def test_a_childhood_told_in_words_is_over() -> None:
