@@ -854,14 +854,14 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 55 sets (session 9), whose new authors wrote taking keys, cards and
     # phones as control
     "he took my phone charger again",
-    # (session 10's refit on 69 sets also raised "I took everything out of the bathroom cabinet
-    # to clean it and found your old razor."; session 12's refit on 83 sets no longer does)
+    # since the refit on 115 sets (session 20), as in session 10's refit on 69 sets (session
+    # 12's refit on 83 sets no longer raised it): self_harm from "razor" and "took everything"
+    "I took everything out of the bathroom cabinet to clean it and found your old razor.",
     # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
     # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
     "I'm not allowed to use my phone at work",
-    # since the refit on 99 sets (session 16): the longer twin of the one above, as caution
-    # abuse (the sentence model's test of it, in test_crisis_sentence_model, leaves it out)
-    "He has never once hit me, he just goes quiet for days.",
+    # ("He has never once hit me, he just goes quiet for days.", raised as caution abuse by the
+    # refits of sessions 16 to 19, is no longer raised since the refit on 115 sets)
 }
 
 

@@ -188,6 +188,7 @@ EVERYDAY_NOT_DANGER = [
     "He said I'd get the car back when I'd paid for the petrol I used.",
     "The wifi was cut off when we forgot to pay the bill.",
     "The series had a scene where the husband pulls a knife on his brother and I left the room.",
+    "Next time I'll get it right and book the table before the pub fills up.",
 ]
 
 DANGER_TWINS = [
@@ -365,6 +366,10 @@ DANGER_TWINS = [
     (
         "My boyfriend punched me last night in front of my son from my first marriage.",
         CrisisCategory.ABUSE,
+    ),
+    (
+        "They kept me in hospital overnight after the pills. Next time I'll make sure it works.",
+        CrisisCategory.SELF_HARM,
     ),
 ]
 
