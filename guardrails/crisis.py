@@ -437,6 +437,17 @@ class _Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class _Aim:
+    """Where a harm is aimed (``third_party`` in the YAML): someone outside the couple, family or
+    an ex as the direct object of the harms in ``violent_harm``, and the writer as an object."""
+
+    who: Regex
+    family_object: Regex
+    violent_harm: Regex
+    writer_object: Regex
+
+
+@dataclass(frozen=True, slots=True)
 class _Rules:
     rules: tuple[_Rule, ...]
     exclusions: tuple[tuple[Regex, frozenset[CrisisCategory], Regex | None], ...]
@@ -459,10 +470,7 @@ class _Rules:
     told_in_past: Regex
     told_in_present: Regex
     # Someone outside the couple, and the writer as an object (``third_party`` in the YAML).
-    third_party: Regex | None = None
-    family_object: Regex | None = None
-    violent_harm: Regex | None = None
-    writer_object: Regex | None = None
+    aim: _Aim | None = None
     words: _Words = field(default_factory=lambda: _Words())
     tier2: _Tier2 | None = None
     tier3: _Tier3 | None = None
@@ -823,21 +831,13 @@ def _build_rules() -> _Rules:
         still_beside_danger=compile_pattern(spec.time.still.beside_danger, lexicon),
         told_in_past=compile_pattern(spec.time.told_in_past, lexicon),
         told_in_present=compile_pattern(spec.time.told_in_present, lexicon),
-        third_party=(
-            compile_pattern(spec.third_party.who, lexicon) if spec.third_party is not None else None
-        ),
-        family_object=(
-            compile_pattern(spec.third_party.family_object, lexicon)
-            if spec.third_party is not None
-            else None
-        ),
-        violent_harm=(
-            compile_pattern(spec.third_party.violent_harm, lexicon)
-            if spec.third_party is not None
-            else None
-        ),
-        writer_object=(
-            compile_pattern(spec.third_party.writer_object, lexicon)
+        aim=(
+            _Aim(
+                who=compile_pattern(spec.third_party.who, lexicon),
+                family_object=compile_pattern(spec.third_party.family_object, lexicon),
+                violent_harm=compile_pattern(spec.third_party.violent_harm, lexicon),
+                writer_object=compile_pattern(spec.third_party.writer_object, lexicon),
+            )
             if spec.third_party is not None
             else None
         ),
@@ -1653,8 +1653,8 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     not have the writer as an object ("he hit me in front of the neighbour" stays abuse alone).
     A finding read from a whole text (the learned layers') does not say where the harm is
     aimed."""
-    rules = _rules()
-    if rules.third_party is None or rules.writer_object is None:
+    aim = _rules().aim
+    if aim is None:
         return []
     abuse = [
         f for f in found if f.category is CrisisCategory.ABUSE and f.end - f.start <= _AIM_REACH
@@ -1668,16 +1668,12 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
         first = view.sentence_index(f.start)
         own_start = view._sentences[first][0]
         own_end = view._sentences[view.sentence_index(max(f.start, f.end - 1))][1]
-        if rules.writer_object.search(normalised, own_start, own_end):
+        if aim.writer_object.search(normalised, own_start, own_end):
             continue
         reach = min(own_end, f.end + _AIM_REACH)
-        targets = [rules.third_party.search(normalised, f.end, reach)]
-        if (
-            rules.family_object is not None
-            and rules.violent_harm is not None
-            and rules.violent_harm.search(normalised, f.start, f.end)
-        ):
-            targets.append(rules.family_object.search(normalised, f.end, reach))
+        targets = [aim.who.search(normalised, f.end, reach)]
+        if aim.violent_harm.search(normalised, f.start, f.end):
+            targets.append(aim.family_object.search(normalised, f.end, reach))
         aimed = any(
             target is not None and _AIM_GAP.fullmatch(normalised, f.end, target.start()) is not None
             for target in targets
@@ -1685,7 +1681,7 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
             _OBJECT.search(normalised, f.start, f.end) is not None
             and any(
                 not _PREDICATE.search(normalised, max(0, m.start() - 12), m.start())
-                for m in rules.third_party.finditer(
+                for m in aim.who.finditer(
                     normalised, view._sentences[max(0, first - 1)][0], f.start
                 )
             )
