@@ -189,6 +189,27 @@ EVERYDAY_NOT_DANGER = [
     "The wifi was cut off when we forgot to pay the bill.",
     "The series had a scene where the husband pulls a knife on his brother and I left the room.",
     "Next time I'll get it right and book the table before the pub fills up.",
+    "I'd throttle him for leaving the milk out. Joking, obviously.",
+    "Honestly I could murder her, figuratively, every time she reorganises my desk.",
+    "'I'm going to strangle you,' Dad said in his jokey voice when I beat him at cards.",
+    "I told Sam I'd kill him and I was laughing the whole time.",
+    "Mum says she'll kill us if we're late for Sunday lunch, but that's just how she talks.",
+    "I'll kill you for eating my chips, Priya, lovingly.",
+    "Sorry for everything I said at the barbecue. Please feed Pickles while we're in Crete.",
+    "Thanks for everything you did at the christening. Please look after the cat for me next week.",
+    "Tell mum I love her and I'll ring on Sunday after the match.",
+    "I crossed the street without looking, hoping to catch the 42 before it left.",
+    "She's going to finish her nails before the wedding.",
+    "He says he's going to finish the shed this weekend.",
+    "I keep the pills by my bed so I remember to take them with breakfast.",
+    "My aunt has been saving her pills in a weekly organiser since the stroke.",
+    "I'm sorry for what I'm about to say, but your mum's lasagne is dry.",
+    "He asked if the shop still has that thing I liked, and for the address of the branch.",
+    "We tied the sheet to the radiator pipe to dry it in the cold snap.",
+    (
+        "The bailiffs came and the car's gone. Sorry for everything, love you all, Dad wrote in"
+        " the group chat after he lost the bid."
+    ),
 ]
 
 DANGER_TWINS = [
@@ -369,6 +390,60 @@ DANGER_TWINS = [
     ),
     (
         "They kept me in hospital overnight after the pills. Next time I'll make sure it works.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I will throttle him when he walks in tonight, I'm not kidding.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "Sorry for all of it. Please walk Biscuit for me. Tell my boys I love them.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Thanks for everything, you were always kind. Please feed Juno.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I'm sorry for what I'm about to do. Tell the kids it wasn't their fault.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Tell her I'm sorry for what I'm about to do to her brother.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "Lately I step into the street without looking and part of me hopes a lorry is coming.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I carry the tablets in my coat pocket now. I want all of this to be over.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I picked up weedkiller on the way back, it's in my car. I want this pain to stop.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("Some days I just want to disappear permanently.", CrisisCategory.SELF_HARM),
+    (
+        "My uncle has been stockpiling his sleeping pills. He says he won't need his winter coat.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My neighbour texted me that she's going to put rat poison in his tea.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("Dan says he's going to finish him off once and for all.", CrisisCategory.THREAT_TO_OTHERS),
+    (
+        "He rang his mate asking whether he still has 'the thing'. Then he wanted her address.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "He has his shoelaces and the bunk in the cell. Nobody checks after lights out.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Mum's text said 'sorry for everything, love you all' last night. Her phone is off.",
         CrisisCategory.SELF_HARM,
     ),
 ]
