@@ -206,6 +206,19 @@ EVERYDAY_NOT_DANGER = [
     "I'm sorry for what I'm about to say, but your mum's lasagne is dry.",
     "He asked if the shop still has that thing I liked, and for the address of the branch.",
     "We tied the sheet to the radiator pipe to dry it in the cold snap.",
+    "He has never slapped me, shoved me or even shouted at me in twelve years.",
+    "I was ready to die when my sister announced our engagement before we could.",
+    "I was ready to murder my wife over the sofa cushions, honestly.",
+    "We played darts at the pub on Friday and I beat him three games to one.",
+    "He says I glared at him like I wanted to murder him when he got in at three.",
+    "I joked that I'd put bleach in his tea if he invited his boss round again.",
+    "I jokingly said I'd stab him with a fork if he took the last roast potato.",
+    "I said 'I'll strangle you' when he burned the toast again.",
+    "My dad threatened to murder my playlist on the drive to Cornwall.",
+    "It hurt her more than it hurt me, all that lying about the overdraft.",
+    "There's a bruise on our daughter's knee from netball and Mum asked about it.",
+    "I was still shaking when I got home and the kids wanted their tea straight away.",
+    "Rang my husband shaking after the near miss and he said the kids were mid-bath.",
     (
         "The bailiffs came and the car's gone. Sorry for everything, love you all, Dad wrote in"
         " the group chat after he lost the bid."
@@ -445,6 +458,15 @@ DANGER_TWINS = [
     (
         "Mum's text said 'sorry for everything, love you all' last night. Her phone is off.",
         CrisisCategory.SELF_HARM,
+    ),
+    ("He hit me, pushed me and choked me last night.", CrisisCategory.ABUSE),
+    ("My brother threatened to kill my ex-husband last night.", CrisisCategory.THREAT_TO_OTHERS),
+    ("I am shaking my son when he cries and I can't stop.", CrisisCategory.CHILD_SAFETY),
+    ("I beat her with the cue after we lost the pool match.", CrisisCategory.THREAT_TO_OTHERS),
+    ("I am ready to kill him over the kids.", CrisisCategory.THREAT_TO_OTHERS),
+    (
+        "I'm ready to strangle him over the money he stole, I mean it.",
+        CrisisCategory.THREAT_TO_OTHERS,
     ),
 ]
 
