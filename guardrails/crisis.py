@@ -1691,6 +1691,49 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     return extra
 
 
+# Children in the abuse: a child named in a sentence beside the danger, with what puts them in
+# it (there, watching, woken, held, hurt too); or the writer a child when it happened.
+_CHILD = re.compile(
+    r"\b(?:kids?|children|child|bab(?:y|ies)|toddlers?|twins|little ones?|newborn|infant"
+    r"|(?:our|my|his|her|the|both|two|three) (?:\w+ )?(?:sons?|daughters?|boys|girls)"
+    r"|sons?|daughters?|stepson|stepdaughter)\b",
+    re.IGNORECASE,
+)
+_CHILD_IN_IT = re.compile(
+    r"\b(?:in front of|watch(?:ed|ing|es)?|saw|seen|heard|woke|woken|wakes? up"
+    r"|(?:is|are|was|were|'s|'re) crying|screaming|in here|with me|in my arms|holding|feeding"
+    r"|between us|in the (?:room|car|next room|back seat)|got in the way|tried to stop)\b",
+    re.IGNORECASE,
+)
+
+
+def _children_in_it(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
+    """Child safety beside abuse findings that put children in it: in the finding's sentence, the
+    one before or the two after, a child is named with what puts them in the danger ("the kids
+    are in here with me", "he grabbed me by the throat in front of his daughter", "I was
+    holding the baby"). Children named elsewhere ("the kids are at my mum's"), and abuse the
+    writer suffered as a child, which the authors of the labelled sets call abuse alone, are
+    left as they are. Only adds a category: the level stays the one the layers found."""
+    if any(f.category is CrisisCategory.CHILD_SAFETY for f in found):
+        return []
+    abuse = [f for f in found if f.category is CrisisCategory.ABUSE]
+    if not abuse:
+        return []
+    view = lazy_view()
+    text = view.text
+    sentences = view._sentences
+    last = len(sentences) - 1
+    for f in abuse:
+        first = max(0, view.sentence_index(f.start) - 1)
+        end = min(last, view.sentence_index(max(f.start, f.end - 1)) + 2)
+        if any(
+            _CHILD.search(text, s, e) is not None and _CHILD_IN_IT.search(text, s, e) is not None
+            for s, e in sentences[first : end + 1]
+        ):
+            return [_Found(CrisisCategory.CHILD_SAFETY, f.level, f.start, f.end)]
+    return []
+
+
 def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     """True when a finding's sentence or the one after it has a past marker ("I went through
     a phase of cutting. I'm well now."), or an abuse finding names a former partner: the rules'
@@ -1814,6 +1857,7 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     if read_meaning:
         found = found + _third_opinion(text, found, set_aside, lazy_view)
     found = found + _aimed_elsewhere(found, lazy_view)
+    found = found + _children_in_it(found, lazy_view)
     found = _told_as_over_after(found, lazy_view)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
