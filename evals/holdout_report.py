@@ -152,6 +152,15 @@ def crisis_section(cases: Sequence[CrisisCase], predict: Callable[[str], CrisisP
     def cat_all(c: CrisisCase, p: CrisisPred) -> bool:
         return all(g in p.categories for g in c.categories)
 
+    def danger_categories(categories: tuple[str, ...]) -> set[str]:
+        return {cat for cat in categories if cat != "stuck"}
+
+    def cat_exact(c: CrisisCase, p: CrisisPred) -> bool:
+        return danger_categories(p.categories) == danger_categories(tuple(c.categories))
+
+    def cat_extra(c: CrisisCase, p: CrisisPred) -> bool:
+        return bool(danger_categories(p.categories) - danger_categories(tuple(c.categories)))
+
     n_urgent_hit = sum(p.level == "urgent" for _, p in urgent)
     n_caution_hit = sum(p.level in ("caution", "urgent") for _, p in caution)
     n_caution_exact = sum(p.level == "caution" for _, p in caution)
@@ -178,6 +187,10 @@ def crisis_section(cases: Sequence[CrisisCase], predict: Callable[[str], CrisisP
         f"{_rate(sum(cat_any(c, p) for c, p in dangerous), len(dangerous))} |",
         "| category accuracy on dangerous cases (all gold categories predicted) | "
         f"{_rate(sum(cat_all(c, p) for c, p in dangerous), len(dangerous))} |",
+        "| dangerous cases predicted with exactly the gold categories (informational) | "
+        f"{_rate(sum(cat_exact(c, p) for c, p in dangerous), len(dangerous))} |",
+        "| dangerous cases with a danger category the author did not give (informational) | "
+        f"{_rate(sum(cat_extra(c, p) for c, p in dangerous), len(dangerous))} |",
         f"| screen results with `error=True` | {n_errors} |",
         "",
         "A false alarm is any level other than `none`, or any category other than `stuck`, on a",

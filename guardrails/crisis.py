@@ -1548,6 +1548,48 @@ def _second_opinion(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     return extra
 
 
+def _more_categories(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
+    """The word classifier's categories the rules did not name, when the rules found danger: a
+    text with abuse in one sentence and the writer's own wish to die in another ("she keeps
+    hitting me ... lately I think it'd be easier to just not wake up") gets both. Each is found
+    as ``_second_opinion`` finds it, and is never more urgent than what the rules found, so the
+    text's level stays the rules'."""
+    danger = [f for f in found if f.category is not CrisisCategory.STUCK]
+    if not danger:
+        return []
+    top = max((f.level for f in danger), key=_RANK.__getitem__)
+    named = {f.category for f in danger}
+    model = classifier.model()
+    normalised = lazy_view.normalised
+    units = _classifier_units(normalised)
+    if not units:
+        return []
+    scores = _unit_scores(model, normalised, units)
+    sentences = range(len(units) - 1 if len(units) > 1 else 1)
+    extra: list[_Found] = []
+    excluded: dict[int, frozenset[CrisisCategory]] = {}
+    for column, (name, threshold) in enumerate(
+        zip(model.categories, model.thresholds, strict=True)
+    ):
+        category = CrisisCategory(name)
+        if category in named:
+            continue
+        # Sentences only: the whole text's score mixes in the danger the rules already named.
+        passing = [i for i in sentences if scores[i][column] > threshold]
+        passing.sort(key=lambda i: -scores[i][column])
+        for index in passing:
+            if index not in excluded:
+                excluded[index] = _unit_excluded(normalised, *units[index])
+            if category not in excluded[index]:
+                start, end = units[index]
+                level = _opinion_level(lazy_view(), category, start, end)
+                if _RANK[level] > _RANK[top]:
+                    level = top
+                extra.append(_Found(category, level, start, end))
+                break
+    return extra
+
+
 # The sentence model reads what a piece is about; a piece of one or two words ("Better week.")
 # has no topic it reads reliably, so it is not heard there (no labelled text that short has its
 # verdict decided by the model; the rules and the word classifier still read it).
@@ -1691,6 +1733,86 @@ def _aimed_elsewhere(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     return extra
 
 
+# Children in the abuse: a child named in a sentence beside the danger, with what puts them in
+# it (there, watching, woken, held, hurt too); or the writer a child when it happened.
+_CHILD = re.compile(
+    r"\b(?:kids?|children|child|bab(?:y|ies)|toddlers?|twins|little ones?|newborn|infant"
+    r"|(?:our|my|his|her|the|both|two|three) (?:\w+ )?(?:sons?|daughters?|boys|girls)"
+    r"|sons?|daughters?|stepson|stepdaughter)\b",
+    re.IGNORECASE,
+)
+_CHILD_IN_IT = re.compile(
+    r"\b(?:in front of|watch(?:ed|ing|es)?|saw|seen|heard|woke|woken|wakes? up"
+    r"|(?:is|are|was|were|'s|'re) crying|screaming|in here|with me|in my arms|holding|feeding"
+    r"|between us|in the (?:room|car|next room|back seat)|got in the way|tried to stop)\b",
+    re.IGNORECASE,
+)
+
+
+def _children_in_it(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
+    """Child safety beside abuse findings that put children in it: in the finding's sentence, the
+    one before or the two after, a child is named with what puts them in the danger ("the kids
+    are in here with me", "he grabbed me by the throat in front of his daughter", "I was
+    holding the baby"). Children named elsewhere ("the kids are at my mum's"), and abuse the
+    writer suffered as a child, which the authors of the labelled sets call abuse alone, are
+    left as they are. Only adds a category: the level stays the one the layers found."""
+    if any(f.category is CrisisCategory.CHILD_SAFETY for f in found):
+        return []
+    abuse = [f for f in found if f.category is CrisisCategory.ABUSE]
+    if not abuse:
+        return []
+    view = lazy_view()
+    text = view.text
+    sentences = view._sentences
+    last = len(sentences) - 1
+    for f in abuse:
+        first = max(0, view.sentence_index(f.start) - 1)
+        end = min(last, view.sentence_index(max(f.start, f.end - 1)) + 2)
+        if any(
+            _CHILD.search(text, s, e) is not None and _CHILD_IN_IT.search(text, s, e) is not None
+            for s, e in sentences[first : end + 1]
+        ):
+            return [_Found(CrisisCategory.CHILD_SAFETY, f.level, f.start, f.end)]
+    return []
+
+
+# Someone harming themselves, said of another person: "he'll kill himself if I leave", "she
+# says she'll swallow the whole bottle", "he holds the knife to his own wrist".
+_THEIR_OWN_HARM = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|hang(?:s|ed|ing)?|hurt(?:s|ing)?|cut(?:s|ting)?|harm(?:s|ed|ing)?"
+    r"|drown(?:s|ed|ing)?|shoot(?:s|ing)?|burn(?:s|ed|ing)?|starve(?:s|d)?|starving)"
+    r" (?:himself|herself|themselves|themself)\b"
+    r"|\b(?:end|ending|take|taking) (?:his|her|their) (?:own )?life\b"
+    r"|\b(?:swallow|take|drink|down|overdose on) (?:the whole|all (?:the|his|her|their)|a whole"
+    r"|the) (?:bottle|packet|box|lot|pills|tablets)\b"
+    r"|\b(?:knife|blade|razor|gun) (?:to|at|against) (?:his|her|their) own\b"
+    r"|\bthrow (?:himself|herself|themselves) (?:off|from|in front of|under)\b",
+    re.IGNORECASE,
+)
+
+
+def _their_own_harm(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
+    """Self-harm beside an abuse finding whose sentence (or piece, for the learned layers) has
+    the other person threatening to harm themselves ("he said if I leave he'll kill himself and
+    it'll be on me"): the threat is control, and it is also a danger to them, which the
+    self-harm card (crisis lines) is for."""
+    if any(f.category is CrisisCategory.SELF_HARM for f in found):
+        return []
+    abuse = [f for f in found if f.category is CrisisCategory.ABUSE]
+    if not abuse:
+        return []
+    view = lazy_view()
+    for f in abuse:
+        # A rules' finding: its sentence. The learned layers' (a whole text or a sentence they
+        # found worrying): the piece they read.
+        start, end = f.start, f.end
+        if end - start <= _AIM_REACH:
+            start, end = view._sentences[view.sentence_index(f.start)]
+        if _THEIR_OWN_HARM.search(view.text, start, end) is not None:
+            return [_Found(CrisisCategory.SELF_HARM, f.level, f.start, f.end)]
+    return []
+
+
 def _told_as_over(view: _Text, found: list[_Found]) -> bool:
     """True when a finding's sentence or the one after it has a past marker ("I went through
     a phase of cutting. I'm well now."), or an abuse finding names a former partner: the rules'
@@ -1814,7 +1936,10 @@ def _screen(text: str, locale: str, read_meaning: bool = True) -> CrisisResult:
     if read_meaning:
         found = found + _third_opinion(text, found, set_aside, lazy_view)
     found = found + _aimed_elsewhere(found, lazy_view)
+    found = found + _children_in_it(found, lazy_view)
+    found = found + _their_own_harm(found, lazy_view)
     found = _told_as_over_after(found, lazy_view)
+    found = found + _more_categories(found, lazy_view)
     levels: dict[CrisisCategory, CrisisLevel] = {}
     for item in found:
         if _RANK[item.level] >= _RANK[levels.get(item.category, CrisisLevel.NONE)]:

@@ -513,6 +513,40 @@ def test_harm_aimed_at_the_writer_is_not_made_a_threat_to_others(text: str) -> N
     assert CrisisCategory.THREAT_TO_OTHERS not in screen(text).categories
 
 
+CHILDREN_IN_IT = [
+    "He's kicking the bedroom door and saying he'll break it down. The twins are in here with me.",
+    "He grabbed me by the throat in front of our son on Sunday.",
+    "He pinned me against the wall and the boys heard all of it.",
+]
+
+CHILDREN_ELSEWHERE = [
+    "He hit me last night. The kids were at my mum's for the weekend.",
+    "He shoved me into the fridge. Our daughter is away at university, thank god.",
+    "My stepdad hit me when I was a teenager, and I still flinch when you raise your voice.",
+]
+
+
+@pytest.mark.parametrize("text", CHILDREN_IN_IT)
+def test_children_in_the_abuse_add_child_safety(text: str) -> None:
+    found = crisis._find(text)
+    assert any(f.category is CrisisCategory.ABUSE for f in found)
+    assert not any(f.category is CrisisCategory.CHILD_SAFETY for f in found)
+    added = crisis._children_in_it(found, crisis._LazyView(text))
+    assert [f.category for f in added] == [CrisisCategory.CHILD_SAFETY]
+    assert added[0].level is max(
+        (f.level for f in found if f.category is CrisisCategory.ABUSE),
+        key=lambda level: crisis._RANK[level],
+    )
+    assert CrisisCategory.CHILD_SAFETY in screen(text).categories
+
+
+@pytest.mark.parametrize("text", CHILDREN_ELSEWHERE)
+def test_children_named_elsewhere_add_nothing(text: str) -> None:
+    found = crisis._find(text)
+    assert any(f.category is CrisisCategory.ABUSE for f in found)
+    assert crisis._children_in_it(found, crisis._LazyView(text)) == []
+
+
 def test_children_from_a_first_marriage_do_not_make_danger_past() -> None:
     # "my first marriage" tells of a time; "my son from my first marriage" names a child.
     now = screen("He shoved me into the door last night in front of my kids from my first marriage")
