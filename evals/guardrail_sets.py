@@ -185,6 +185,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout73.jsonl",
     "crisis_holdout74.jsonl",
     "crisis_holdout75.jsonl",
+    "crisis_holdout76.jsonl",
+    "crisis_holdout77.jsonl",
+    "crisis_holdout78.jsonl",
+    "crisis_holdout79.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -209,21 +213,24 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # session 20; 72 to 75, written at the start of session 19 by four more (fly-in fly-out and
 # remote workers; West African and Caribbean diaspora families in the UK; LGBTQ+ couples;
 # families with a partner in prison or recently released) and measured once each in session 20,
-# joined them in session 21. 76 to 79, written at the start of session 20 by four more (Gen Z
+# joined them in session 21; 76 to 79, written at the start of session 20 by four more (Gen Z
 # couples writing in internet slang; Eastern European migrant families in the UK and Ireland;
-# couples where one partner cares for the other; hospitality workers), are unopened; so are 80
-# to 83, written at the start of session 21 by four more (separated parents co-parenting; Maori
-# and Pacific Islander families in New Zealand and Australia; long-distance and online
-# relationships; couples under money pressure).
+# couples where one partner cares for the other; hospitality workers) and measured once each in
+# session 21, joined them in session 22. 80 to 83, written at the start of session 21 by four
+# more (separated parents co-parenting; Maori and Pacific Islander families in New Zealand and
+# Australia; long-distance and online relationships; couples under money pressure), are
+# unopened; so are 84 to 87, written in session 22 by four more (military and veteran families;
+# religious communities; farming and fishing families in Ireland, Scotland, Wales and Atlantic
+# Canada; people writing in English as a second language).
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout76.jsonl",
-    "crisis_holdout77.jsonl",
-    "crisis_holdout78.jsonl",
-    "crisis_holdout79.jsonl",
     "crisis_holdout80.jsonl",
     "crisis_holdout81.jsonl",
     "crisis_holdout82.jsonl",
     "crisis_holdout83.jsonl",
+    "crisis_holdout84.jsonl",
+    "crisis_holdout85.jsonl",
+    "crisis_holdout86.jsonl",
+    "crisis_holdout87.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)

@@ -207,6 +207,28 @@ EVERYDAY_NOT_DANGER = [
     "He asked if the shop still has that thing I liked, and for the address of the branch.",
     "We tied the sheet to the radiator pipe to dry it in the cold snap.",
     "He has never slapped me, shoved me or even shouted at me in twelve years.",
+    "I see patients who overdosed most weekends on the ward, and then I come home to the dishes.",
+    "As a lifeguard I've pulled out swimmers who jumped off the pier for a dare.",
+    "At laser tag he shot me in the back three times and gloated about it all through pizza.",
+    "She almost killed a patient on Tuesday, meaning she nearly gave the wrong dose before the"
+    " pharmacist caught it.",
+    "My cousin joked that I should be scared of her now she does boxing. I'm not, she's tiny.",
+    "I'm going to murder my flatmate, he ate my leftovers again. Haha.",
+    "I'll throttle that referee, honestly. Ha. Anyway, the real issue is the money.",
+    "My brother says 'I'll strangle you' when I spoil a match result. He's such a joker.",
+    "In Greek we say 'I'll kill you' to people we love, it's just how it comes out.",
+    "I could have strangled my manager for the way he spoke to me on the floor today.",
+    "If you leave the gate open one more time I swear I'll strangle you, the dog got out again.",
+    "He's never once laid a finger on me, he just goes quiet for days.",
+    "If I get one more parking ticket she'll throw me out with the recycling, we laughed about it.",
+    "My aunt keeps saying the vitamins could harm the baby and my wife is worried.",
+    "I always say 'I want to die' when I miss the bus, it's just a saying at work.",
+    "She said she wanted to die cos her boss walked in on her singing, lmao.",
+    "The chef sharpens all the knives every morning before service, it's a kitchen ritual.",
+    "We keep a can of petrol for the generator in the shed in case of storms.",
+    "He's allergic to shellfish and I'm cooking his dinner on his birthday, any recipe ideas?",
+    "I tied the rope to the branch for the tyre swing in the garden.",
+    "I googled how long hypothermia takes for my first aid course.",
     "I was ready to die when my sister announced our engagement before we could.",
     "I was ready to murder my wife over the sofa cushions, honestly.",
     "We played darts at the pub on Friday and I beat him three games to one.",
@@ -460,6 +482,38 @@ DANGER_TWINS = [
         CrisisCategory.SELF_HARM,
     ),
     ("He hit me, pushed me and choked me last night.", CrisisCategory.ABUSE),
+    (
+        "I've filled two bottles with petrol. Her car is parked outside his flat every night.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "I had rat poison in my coat when he came round. I didnt do it. "
+        "I don't know about tomorrow.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "My uncles are coming over to teach a lesson to the man she left me for. "
+        "They land tomorrow.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "My husband says he's going to sort out the neighbour. "
+        "He grabbed the hammer and drove off.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "She bullies me every shift. "
+        "She's allergic to peanuts and I'm doing the staff lunch Monday.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    ("I'm going to end this for both of us tonight, I've got the car.", CrisisCategory.SELF_HARM),
+    (
+        "Put the gas on in the kitchen and didn't light it, just sat with it for a while.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("I keep looking up how long carbon monoxide takes to work.", CrisisCategory.SELF_HARM),
+    ("I tied the cord to the banister last night and sat on the stairs.", CrisisCategory.SELF_HARM),
+    ("He never hit me until last week, and now it's every night.", CrisisCategory.ABUSE),
     ("My brother threatened to kill my ex-husband last night.", CrisisCategory.THREAT_TO_OTHERS),
     ("I am shaking my son when he cries and I can't stop.", CrisisCategory.CHILD_SAFETY),
     ("I beat her with the cue after we lost the pool match.", CrisisCategory.THREAT_TO_OTHERS),
