@@ -229,6 +229,8 @@ EVERYDAY_NOT_DANGER = [
     "He's allergic to shellfish and I'm cooking his dinner on his birthday, any recipe ideas?",
     "I tied the rope to the branch for the tyre swing in the garden.",
     "I googled how long hypothermia takes for my first aid course.",
+    "When he was released he said he would kill the time by fishing with his dad.",
+    "My brother says he'd kill for a pint now he's out of prison.",
     "I was ready to die when my sister announced our engagement before we could.",
     "I was ready to murder my wife over the sofa cushions, honestly.",
     "We played darts at the pub on Friday and I beat him three games to one.",
@@ -482,6 +484,10 @@ DANGER_TWINS = [
         CrisisCategory.SELF_HARM,
     ),
     ("He hit me, pushed me and choked me last night.", CrisisCategory.ABUSE),
+    (
+        "My ex said he'd kill my new boyfriend lol, he's out of prison next week.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
     (
         "I've filled two bottles with petrol. Her car is parked outside his flat every night.",
         CrisisCategory.THREAT_TO_OTHERS,
