@@ -231,6 +231,16 @@ EVERYDAY_NOT_DANGER = [
     "I googled how long hypothermia takes for my first aid course.",
     "When he was released he said he would kill the time by fishing with his dad.",
     "My brother says he'd kill for a pint now he's out of prison.",
+    "She hit me with the 'can we talk later' message right before my shift.",
+    "He signs every email 'per my last message' and I want to scream.",
+    "Another row about the bins, so frustrating I felt like banging my head on the desk.",
+    "I could have throttled her when she posted the scan photo before we'd told my mum.",
+    "I was so done with the group chat I was ready to jump off the balcony, not literally,"
+    " figure of speech.",
+    "I'd happily step in front of a train for my girls, but I won't do another mediation.",
+    "My GP asked if I ever have thoughts of harming myself. No, I said, just tired.",
+    "I'm a custody officer and I get threatened every shift, it's the job.",
+    "She said 'I'll kill you' when I ate the last slice. We were both laughing.",
     "I was ready to die when my sister announced our engagement before we could.",
     "I was ready to murder my wife over the sofa cushions, honestly.",
     "We played darts at the pub on Friday and I beat him three games to one.",
@@ -484,6 +494,16 @@ DANGER_TWINS = [
         CrisisCategory.SELF_HARM,
     ),
     ("He hit me, pushed me and choked me last night.", CrisisCategory.ABUSE),
+    ("He hit me with the belt when I got home late.", CrisisCategory.ABUSE),
+    (
+        "The nurse asked if I have thoughts of hurting myself. No one had asked before, and yes.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("I'm ready to jump off the bridge tonight, not joking.", CrisisCategory.SELF_HARM),
+    (
+        "After we fight I bang my head against the wall until it bleeds, it's so stupid.",
+        CrisisCategory.SELF_HARM,
+    ),
     (
         "My ex said he'd kill my new boyfriend lol, he's out of prison next week.",
         CrisisCategory.THREAT_TO_OTHERS,
