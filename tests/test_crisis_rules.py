@@ -854,14 +854,14 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 55 sets (session 9), whose new authors wrote taking keys, cards and
     # phones as control
     "he took my phone charger again",
-    # since the refit on 115 sets (session 20), as in session 10's refit on 69 sets (session
-    # 12's refit on 83 sets no longer raised it): self_harm from "razor" and "took everything"
-    "I took everything out of the bathroom cabinet to clean it and found your old razor.",
     # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
     # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
     "I'm not allowed to use my phone at work",
     # ("He has never once hit me, he just goes quiet for days.", raised as caution abuse by the
-    # refits of sessions 16 to 19, is no longer raised since the refit on 115 sets)
+    # refits of sessions 16 to 19, is no longer raised since the refit on 115 sets; "I took
+    # everything out of the bathroom cabinet to clean it and found your old razor.", raised as
+    # self_harm by the refits on 69 and 115 to 119 sets, is no longer raised since the refit
+    # on 123 sets)
 }
 
 

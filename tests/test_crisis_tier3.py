@@ -240,6 +240,8 @@ EVERYDAY_NOT_DANGER = [
     "I'd happily step in front of a train for my girls, but I won't do another mediation.",
     "My GP asked if I ever have thoughts of harming myself. No, I said, just tired.",
     "I'm a custody officer and I get threatened every shift, it's the job.",
+    "When I swim laps I wish I didn't have to come up for air, it's so peaceful down there.",
+    "Every time they dive into the lake I wish the kids would not come up so fast.",
     "She said 'I'll kill you' when I ate the last slice. We were both laughing.",
     "I was ready to die when my sister announced our engagement before we could.",
     "I was ready to murder my wife over the sofa cushions, honestly.",
