@@ -30,6 +30,21 @@ TOLD_AS_OVER = [
         "don't need to hide the paracetamol.",
         CrisisCategory.SELF_HARM,
     ),
+    (
+        "He kicked me in the stomach when I was pregnant. I walked out in 2012 and never went "
+        "back. Now I tense up when you lose your temper at the football.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "My father burned my hand on the stove. He's been gone twenty years. I still can't cook "
+        "with the gas on high.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "She cracked my ribs with a frying pan. She did a course, we lived apart, and she has "
+        "never raised a hand to me since. I want to talk about trust.",
+        CrisisCategory.ABUSE,
+    ),
 ]
 
 # Twins: the same kind of later sentence, with the danger told in the present, or back.
@@ -51,6 +66,8 @@ STILL_DANGER = [
     "it.",
     "My husband choked me on Saturday. He's been lovely since. Is it okay to do the exercise?",
     "He shoved me down the stairs. I don't think I'm safe now.",
+    "He broke my wrist. I walked out in 2012 but he found my new address last week.",
+    "She hit me with the kettle. She's been gone two days and I'm scared she's coming back.",
 ]
 
 
