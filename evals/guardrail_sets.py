@@ -193,6 +193,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout81.jsonl",
     "crisis_holdout82.jsonl",
     "crisis_holdout83.jsonl",
+    "crisis_holdout84.jsonl",
+    "crisis_holdout85.jsonl",
+    "crisis_holdout86.jsonl",
+    "crisis_holdout87.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -226,15 +230,12 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # measured once in session 22 and joined them in session 23. 84 to 87, written in session 22 by
 # four more (military and veteran families; religious communities; farming and fishing families
 # in Ireland, Scotland, Wales and Atlantic Canada; people writing in English as a second
-# language), are measured once in session 23 and join the training sets at the next refit; 88 to
-# 91, written in session 23 by four more (parents of teenagers and of adult children at home;
-# First Nations, Inuit, Metis and Native American families; university students and young
-# couples in shared housing; people typing hurriedly on a phone), are unopened.
+# language), were measured once in session 23 and joined them in the same session's second
+# refit; 88 to 91, written in session 23 by four more (parents of teenagers and of adult
+# children at home; First Nations, Inuit, Metis and Native American families; university
+# students and young couples in shared housing; people typing hurriedly on a phone), are
+# measured once after that refit.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout84.jsonl",
-    "crisis_holdout85.jsonl",
-    "crisis_holdout86.jsonl",
-    "crisis_holdout87.jsonl",
     "crisis_holdout88.jsonl",
     "crisis_holdout89.jsonl",
     "crisis_holdout90.jsonl",

@@ -485,6 +485,11 @@ MATCHES = [
 
 # Figurative speech, negation, support talk, fiction: nothing dangerous found.
 NO_DANGER = [
+    # session 23: exclusions written from blind sets 84 to 87 (fresh sentences)
+    "Dad keeps threatening to take us out, to the fancy seafood restaurant for his birthday.",
+    "He punched my shoulder playfully when I beat him at darts and we all laughed.",
+    "The lambs got out into the oilseed rape again and we spent an hour chasing them.",
+    "I told her I'm going to end it, but I meant end the argument, not us.",
     # session 19: a Spanish figure of speech the word classifier read as danger
     "Casi me da un infarto cuando vi la cuenta del teléfono.",
     # session 8: harmless twins of the new rules and figures (fresh sentences)
@@ -857,11 +862,11 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
     # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
     "I'm not allowed to use my phone at work",
+    # raised as self_harm by the refits on 69 and 115 to 119 sets, not by the refit on 123, and
+    # again by the refit on 127 sets (session 23)
+    "I took everything out of the bathroom cabinet to clean it and found your old razor.",
     # ("He has never once hit me, he just goes quiet for days.", raised as caution abuse by the
-    # refits of sessions 16 to 19, is no longer raised since the refit on 115 sets; "I took
-    # everything out of the bathroom cabinet to clean it and found your old razor.", raised as
-    # self_harm by the refits on 69 and 115 to 119 sets, is no longer raised since the refit
-    # on 123 sets)
+    # refits of sessions 16 to 19, is no longer raised since the refit on 115 sets)
 }
 
 

@@ -265,6 +265,15 @@ EVERYDAY_NOT_DANGER = [
     "My son broke my finger by accident slamming the car door, it's in a splint now.",
     "I'm trying to get up the nerve to tell her about the rope swing I bought for the garden.",
     "I'm still working on what I'd put in a note to Gran to thank her for the quilt.",
+    "On New Year's Day we walk into the sea for the charity dip and then get chips.",
+    "I won't be needing my phone on the retreat, so message my sister if it's urgent.",
+    "The rope is in the garage if you need it for the trailer this weekend.",
+    "We haven't picked a date for the christening yet, his mum wants June.",
+    "Sorry to anyone who has to come to the meeting on Friday, the heating's broken.",
+    "I've decided. We're getting the dog, and he can walk it every morning.",
+    "I looked up which car parks have roof access so we can watch the fireworks.",
+    "She has a list of people to invite to the wedding and my cousins aren't on it.",
+    "He's going to take out the bins and then take out the old shed with a sledgehammer.",
 ]
 
 DANGER_TWINS = [
@@ -577,6 +586,46 @@ DANGER_TWINS = [
     (
         "I keep planning what I'd write in a letter to Mia. That it was never her fault.",
         CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My brother texted that he's done and he'll walk into the river tonight.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "She posted that she's checking out and won't need her phone any more.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("Dying is my only way out of this marriage.", CrisisCategory.SELF_HARM),
+    (
+        "The pills are in the drawer. I just need to get through Christmas for the kids.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Mum messaged 'look after the dog for me' and then her phone went off.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("I know how I'd do it. I just need to pick a day.", CrisisCategory.SELF_HARM),
+    ("Honestly me being gone would fix everything for them.", CrisisCategory.SELF_HARM),
+    ("Sorry to whoever has to find me.", CrisisCategory.SELF_HARM),
+    (
+        "I've decided. It'll be over before anyone knows, so please don't worry.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I keep looking up which multi-storeys in town have rooftop access.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "He keeps a list of the men who wronged him and he knows where two of them live.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "My son says he'll take out the kid who bullied him. He's got his dad's rifle.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "Every time I say something she doesn't like she throws her mug at me.",
+        CrisisCategory.ABUSE,
     ),
 ]
 
