@@ -197,6 +197,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout85.jsonl",
     "crisis_holdout86.jsonl",
     "crisis_holdout87.jsonl",
+    "crisis_holdout88.jsonl",
+    "crisis_holdout89.jsonl",
+    "crisis_holdout90.jsonl",
+    "crisis_holdout91.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -233,13 +237,17 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # language), were measured once in session 23 and joined them in the same session's second
 # refit; 88 to 91, written in session 23 by four more (parents of teenagers and of adult
 # children at home; First Nations, Inuit, Metis and Native American families; university
-# students and young couples in shared housing; people typing hurriedly on a phone), are
-# measured once after that refit.
+# students and young couples in shared housing; people typing hurriedly on a phone), were
+# measured once in session 23 and joined them in session 24. 92 to 95, written at the start of
+# session 24 by four more (messages written to the partner as "you"; emergency, hospital,
+# prison, shelter and funeral workers; pregnancy, fertility, loss and the first years with a
+# baby; hospitality, nightlife, music, comedy and the arts, in dark humour), are measured once
+# after that session's refit.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout88.jsonl",
-    "crisis_holdout89.jsonl",
-    "crisis_holdout90.jsonl",
-    "crisis_holdout91.jsonl",
+    "crisis_holdout92.jsonl",
+    "crisis_holdout93.jsonl",
+    "crisis_holdout94.jsonl",
+    "crisis_holdout95.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)

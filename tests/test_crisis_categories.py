@@ -1,5 +1,6 @@
 """The steps after the layers that only add categories: the word classifier's other categories
-beside what the rules found, children in the abuse, and someone's threat to harm themselves.
+beside what the rules found, children in the abuse, someone's threat to harm themselves, and a
+child's own self-harm.
 They name more of what a text holds; none of them changes a text's level."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from guardrails.crisis import CrisisCategory, CrisisLevel, screen
 
 ABUSE = CrisisCategory.ABUSE
 SELF_HARM = CrisisCategory.SELF_HARM
-_STEPS = ("_more_categories", "_children_in_it", "_their_own_harm")
+_STEPS = ("_more_categories", "_children_in_it", "_their_own_harm", "_minor_at_risk")
 
 
 def _without_steps(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,6 +76,7 @@ THEIR_OWN_HARM = [
     "live with it.",
     "She keeps my car keys and says she will take all her tablets if I leave.",
     "Whenever I mention moving out he holds a razor to his own wrist and says it's on me.",
+    "When I say I'm leaving he grabs my wrists and says he'll do himself in.",
 ]
 
 NOT_THEIR_OWN_HARM = [

@@ -274,6 +274,18 @@ EVERYDAY_NOT_DANGER = [
     "I looked up which car parks have roof access so we can watch the fireworks.",
     "She has a list of people to invite to the wedding and my cousins aren't on it.",
     "He's going to take out the bins and then take out the old shed with a sledgehammer.",
+    # Session 24: everyday twins of the rules read from blind sets 88 to 91.
+    "My mum said keep it between us about the surprise party she's planning for Dad's sixtieth.",
+    "We locked ourselves out of the house in the rain with the kids and waited for the locksmith.",
+    "I said no to a puppy and he didn't stop asking for a week.",
+    "He said he won't be a problem for much longer, his contract at the shop ends in June.",
+    "Our son is giving his old games to his cousin now he's bought the new console.",
+    "She left a note on the fridge saying sorry for eating my leftovers.",
+    "He's got a rope in his car for towing the boat trailer.",
+    "She drove the kids to school and was pissed off about the traffic all morning.",
+    "Our 17 year old came home at 3am and threw up in the bathroom sink.",
+    "The landlord is threatening to evict us if the rent is late again.",
+    "I'll be out of the way by Sunday, the movers come Saturday.",
 ]
 
 DANGER_TWINS = [
@@ -627,6 +639,50 @@ DANGER_TWINS = [
         "Every time I say something she doesn't like she throws her mug at me.",
         CrisisCategory.ABUSE,
     ),
+    # Session 24: what blind sets 88 to 91 said that no rule read, in fresh words.
+    (
+        "Her football coach texts her at midnight, tells her it's our little secret and buys her"
+        " things. She's 14.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "He shut our 9 year old out of the flat overnight as a punishment. It was freezing.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "I told him to stop and he kept going anyway. It happens most weekends.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "'Won't be a burden to anyone much longer' is what she wrote on her story.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My brother has been giving his guitar and his records away and says his goodbyes are"
+        " done.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "She left a letter for her mum saying sorry for everything and her phone's off.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Dad keeps saying there's no point any more. He's hidden a rope under his bed.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "Her new lodger is on the sex offenders register and he's babysitting the boys tonight.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "I'll be gone by the weekend. Not moving house, I mean gone for good.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "He took the kids to the fair after a skinful and drove them home himself.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    ("If she marries him I'll finish him off and then myself.", CrisisCategory.SELF_HARM),
 ]
 
 
@@ -746,3 +802,32 @@ def test_danger_done_or_suffered_before_is_a_caution(text: str, category: Crisis
     result = screen(text)
     assert result.level is CrisisLevel.CAUTION
     assert category in result.categories
+
+
+# Session 24: self-harm of someone whose age is given as under eighteen is also child safety;
+# an adult child, or a number that is not an age, adds nothing. Fresh sentences.
+MINOR_AT_RISK = [
+    "Our 15 year old told me tonight she wants to die and she's locked in the bathroom.",
+    "Her son (13) keeps saying he wants to kill himself and nobody would miss him.",
+    "My stepdaughter is sixteen and she's been saving up her pills, I found them today.",
+]
+ADULT_AT_RISK = [
+    "Our marriage is 16 years old and tonight I want to die.",
+    "I'm 15 minutes from the bridge and I want to die.",
+]
+
+
+@pytest.mark.parametrize("text", MINOR_AT_RISK)
+def test_a_minors_self_harm_is_also_child_safety(text: str) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.URGENT
+    assert CrisisCategory.SELF_HARM in result.categories
+    assert CrisisCategory.CHILD_SAFETY in result.categories
+
+
+@pytest.mark.parametrize("text", ADULT_AT_RISK)
+def test_an_adults_self_harm_adds_no_child_safety(text: str) -> None:
+    result = screen(text)
+    assert result.level is CrisisLevel.URGENT
+    assert CrisisCategory.SELF_HARM in result.categories
+    assert CrisisCategory.CHILD_SAFETY not in result.categories
