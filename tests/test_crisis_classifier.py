@@ -88,6 +88,7 @@ def test_model_loads_with_its_thresholds() -> None:
     assert set(scores) == set(classifier.CATEGORIES)
 
 
+@pytest.mark.refit
 def test_data_file_is_what_the_training_script_produces() -> None:
     """Re-train from the committed case files (cross-validation included) and compare."""
     stored = _stored_text()

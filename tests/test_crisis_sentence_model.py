@@ -67,6 +67,7 @@ def test_heads_load_for_the_shipped_model() -> None:
     assert head.gate_threshold < head.threshold
 
 
+@pytest.mark.refit
 def test_heads_are_what_the_training_script_produces() -> None:
     """Re-fit from the committed sets (cross-validation included) and compare. Floating point
     may differ in the last digits between machines, so weights are compared with a tolerance."""
