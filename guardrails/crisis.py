@@ -1830,8 +1830,8 @@ _MINOR_AGE = re.compile(
 def _minor_at_risk(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
     """Child safety beside self-harm in a text that gives someone's age as under eighteen
     ("Lachie (14) posted 'won't be a problem for much longer'"): a child at risk of harming
-    themselves is a child at risk, which is how the authors of the labelled sets name it (30
-    of the 32 self-harm cases in the non-blind sets that give such an age). Only adds a
+    themselves is a child at risk, which is how the authors of the labelled sets name it (39
+    of the 43 self-harm cases in the non-blind sets that give such an age). Only adds a
     category: the level stays the one the layers found."""
     if any(f.category is CrisisCategory.CHILD_SAFETY for f in found):
         return []
