@@ -241,13 +241,20 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # measured once in session 23 and joined them in session 24. 92 to 95, written at the start of
 # session 24 by four more (messages written to the partner as "you"; emergency, hospital,
 # prison, shelter and funeral workers; pregnancy, fertility, loss and the first years with a
-# baby; hospitality, nightlife, music, comedy and the arts, in dark humour), are measured once
-# after that session's refit.
+# baby; hospitality, nightlife, music, comedy and the arts, in dark humour), were measured once
+# after that session's refit. 96 to 99, written at the end of session 24 by four more (Southern
+# and East African couples; sport and outdoor life; the "sandwich generation" in their fifties
+# and sixties; British cities in regional dialect), are unopened: to be measured once after the
+# next refit.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout92.jsonl",
     "crisis_holdout93.jsonl",
     "crisis_holdout94.jsonl",
     "crisis_holdout95.jsonl",
+    "crisis_holdout96.jsonl",
+    "crisis_holdout97.jsonl",
+    "crisis_holdout98.jsonl",
+    "crisis_holdout99.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
