@@ -1815,12 +1815,12 @@ def _their_own_harm(found: list[_Found], lazy_view: _LazyView) -> list[_Found]:
 
 
 # Someone's age given as under eighteen: "Lachie (14)", "our 13 year old", "she's 15".
+_TEEN_AGE = r"(?:1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)"
 _MINOR_AGE = re.compile(
-    r"\(\s*(?:1[0-7])\s*\)"
-    r"|\b(?:my|our|his|her|their|your|a|an|the|he's|she's|he is|she is) (?:1[0-7]|eleven|twelve"
-    r"|thirteen|fourteen|fifteen|sixteen|seventeen)[- ]?(?:yo|y/o|years?[- ]old|yrs?[- ]old)\b"
-    r"|\b(?:is|he's|she's|they're|turned|just turned|aged)"
-    r" (?:1[0-7]|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\b"
+    r"\(\s*1[0-7]\s*\)"
+    rf"|\b(?:my|our|his|her|their|your|a|an|the|he's|she's|he is|she is) {_TEEN_AGE}"
+    r"[- ]?(?:yo|y/o|years?[- ]old|yrs?[- ]old)\b"
+    rf"|\b(?:is|he's|she's|they're|turned|just turned|aged) {_TEEN_AGE}\b"
     r"(?! (?:years|months|weeks|days|hours|mins?|minutes|miles|km|times|am|pm|o'clock|quid"
     r"|pounds|dollars|bucks|euros|stone|kilos?)\b)",
     re.IGNORECASE,

@@ -805,7 +805,7 @@ def test_danger_done_or_suffered_before_is_a_caution(text: str, category: Crisis
 
 
 # Session 24: self-harm of someone whose age is given as under eighteen is also child safety;
-# an adult child, or a number that is not an age, adds nothing. Fresh sentences.
+# the age of something else, or a number that is not an age, adds nothing. Fresh sentences.
 MINOR_AT_RISK = [
     "Our 15 year old told me tonight she wants to die and she's locked in the bathroom.",
     "Her son (13) keeps saying he wants to kill himself and nobody would miss him.",
