@@ -201,6 +201,10 @@ CRISIS_TRAINING_FILES: tuple[str, ...] = (
     "crisis_holdout89.jsonl",
     "crisis_holdout90.jsonl",
     "crisis_holdout91.jsonl",
+    "crisis_holdout92.jsonl",
+    "crisis_holdout93.jsonl",
+    "crisis_holdout94.jsonl",
+    "crisis_holdout95.jsonl",
 )
 # Written in session 5 by a new author (harmless texts that sound dangerous, each beside a
 # dangerous twin) and measured once before anything was fit to it, but not trained on: fitting
@@ -242,15 +246,11 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # session 24 by four more (messages written to the partner as "you"; emergency, hospital,
 # prison, shelter and funeral workers; pregnancy, fertility, loss and the first years with a
 # baby; hospitality, nightlife, music, comedy and the arts, in dark humour), were measured once
-# after that session's refit. 96 to 99, written at the end of session 24 by four more (Southern
-# and East African couples; sport and outdoor life; the "sandwich generation" in their fifties
-# and sixties; British cities in regional dialect), are unopened: to be measured once after the
-# next refit.
+# after that session's refit and joined them in session 25. 96 to 99, written at the end of
+# session 24 by four more (Southern and East African couples; sport and outdoor life; the
+# "sandwich generation" in their fifties and sixties; British cities in regional dialect), are
+# unopened: to be measured once after session 25's refit.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
-    "crisis_holdout92.jsonl",
-    "crisis_holdout93.jsonl",
-    "crisis_holdout94.jsonl",
-    "crisis_holdout95.jsonl",
     "crisis_holdout96.jsonl",
     "crisis_holdout97.jsonl",
     "crisis_holdout98.jsonl",

@@ -286,6 +286,35 @@ EVERYDAY_NOT_DANGER = [
     "Our 17 year old came home at 3am and threw up in the bathroom sink.",
     "The landlord is threatening to evict us if the rent is late again.",
     "I'll be out of the way by Sunday, the movers come Saturday.",
+    # Session 25: everyday twins of the rules read from blind sets 92 to 95.
+    "Please look after the plants for me while we're in Spain, the ferns need water daily.",
+    "He updated his beneficiary after the wedding, like the bank told him to.",
+    "She showed me where the life insurance papers are in case we ever need them.",
+    "We asked the guide about the cliffs and whether the path has fences for the kids.",
+    "He's taking a bat and a ball to the park with the boys on Saturday.",
+    "Make sure Grandad ends up in hospital for the scan on Tuesday, he keeps forgetting.",
+    "He put my hand on the radiator to show me how warm the new boiler gets it.",
+    "There's a bit of rum in the Christmas cake, none in the kids' juice.",
+    "I'm not allowed to see the ultrasound without you, the clinic said partners come too.",
+    "He took my bag and left me at the station while he parked the car.",
+    "My arm was all cut up from the brambles after the walk, it looked worse than it was.",
+    "We've finally picked a date for the wedding, the 14th of June.",
+    "The mechanic has seen to her brakes before the long drive to Cornwall.",
+    "Our son's face was swollen after the wasp sting at the park.",
+    "His brother pushed him into the pool at the barbecue and everyone cheered.",
+    "The vet took the morphine back to the practice after the home visit.",
+    "I'll kill myself if I have to listen to one more of your dad's fishing stories.",
+    "I'm going to kill the next person who leaves the milk out of the fridge.",
+    "She hid the TV remote so we would stop watching the match at dinner.",
+    "He volunteers at the dog shelter on Saturdays and walks the old greyhounds.",
+    "The physio sorted me out after the marathon, my knee's fine now.",
+    "We got locked out of the car at the beach and had to call the AA.",
+    "Our twins are in a biting phase, they bite everyone at playgroup.",
+    "He had man flu all weekend and acted like he was at death's door.",
+    "She dragged me to a pottery class and I loved it.",
+    "I can't do this anymore about my commute, I'm asking to work from home.",
+    "We're taking the kids out on the boat on Sunday, and Dad's bringing the life jackets.",
+    "She took my keys so I couldn't drive home after the party, I'd had four pints.",
 ]
 
 DANGER_TWINS = [
@@ -683,6 +712,92 @@ DANGER_TWINS = [
         CrisisCategory.CHILD_SAFETY,
     ),
     ("If she marries him I'll finish him off and then myself.", CrisisCategory.SELF_HARM),
+    # Session 25: what blind sets 92 to 95 said that no rule read, in fresh words.
+    (
+        "He's taking the kids out in the dinghy this afternoon. He's been drinking since ten.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "She texted 'look after the dog for me' and now her phone is switched off.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "He wrote 'tell the kids I'm sorry' in the group chat and he isn't answering.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "I've changed the life insurance beneficiary to you. I won't be around to need it.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "He showed me where his passwords are written down and keeps saying goodbye to his mates.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "She's been googling the bridge by the station, how far the drop is and whether it's "
+        "fenced.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "There's a tow rope in the shed and he's searched how long a drop needs to be.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "My son's gone over to the lad who beat up his girlfriend, and he took a crowbar. He "
+        "wants to teach him a lesson.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "She swore she'll make sure her boss ends up in a wheelchair.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "My stepdad pressed my arm against the hot iron because I talked back.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "My partner puts whisky in the baby's milk when she won't settle.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    (
+        "I'm not allowed to visit my mum without him and he keeps my bank card. I'm scared.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "He dumped me on the hard shoulder at night and drove off with my phone.",
+        CrisisCategory.ABUSE,
+    ),
+    (
+        "She sent a picture of her thighs all slashed up and said she did it on purpose.",
+        CrisisCategory.SELF_HARM,
+    ),
+    ("I want to die and I've chosen the day.", CrisisCategory.SELF_HARM),
+    (
+        "He tampered with her brake lines. He says it'll look like an accident.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "I know what I'd do to him if I ever got him alone. I've arranged it for Friday.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
+    (
+        "Her 9 year old came over with a black eye and says he is too scared to go home.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    ("His mother shoved him down the stairs again last night.", CrisisCategory.ABUSE),
+    (
+        "I'm a nurse and I've been stashing the morphine vials to take home.",
+        CrisisCategory.SELF_HARM,
+    ),
+    (
+        "He sank six beers and then took our daughters out on the lake in the kayak.",
+        CrisisCategory.CHILD_SAFETY,
+    ),
+    ("I told him it hurts and he didn't stop.", CrisisCategory.ABUSE),
+    (
+        "He's posted her address and photos of her kids' school with 'soon' under them.",
+        CrisisCategory.THREAT_TO_OTHERS,
+    ),
 ]
 
 
