@@ -249,12 +249,19 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # after that session's refit and joined them in session 25. 96 to 99, written at the end of
 # session 24 by four more (Southern and East African couples; sport and outdoor life; the
 # "sandwich generation" in their fifties and sixties; British cities in regional dialect), are
-# unopened: to be measured once after session 25's refit.
+# to be measured once after session 25's refit. 100 to 103, written in session 25 by four more
+# (couples living with chronic illness, pain or disability; tech and remote workers writing in
+# terse chat style; married couples in South Asia writing in South Asian English; grandparents
+# and relatives raising children not their own) are unopened.
 CRISIS_BLIND_FILES: tuple[str, ...] = (
     "crisis_holdout96.jsonl",
     "crisis_holdout97.jsonl",
     "crisis_holdout98.jsonl",
     "crisis_holdout99.jsonl",
+    "crisis_holdout100.jsonl",
+    "crisis_holdout101.jsonl",
+    "crisis_holdout102.jsonl",
+    "crisis_holdout103.jsonl",
 )
 # The labelled apology sets the apology checker's learned second opinion is fit on, one file per
 # author; apology holdouts 3 and 4 were measured once each (evals/report/apology_holdout*.md)
