@@ -862,12 +862,11 @@ WORD_CLASSIFIER_ALARMS = {
     # since the refit on 91 sets (session 14), whose new authors wrote a phone kept from the
     # writer and "he did not let me" as control (abuse 7.52 against its threshold 7.5)
     "I'm not allowed to use my phone at work",
-    # raised as caution abuse by the refits of sessions 16 to 19, not by those on 115 to 131
-    # sets, and again by the refit on 135 sets (session 24)
-    "He has never once hit me, he just goes quiet for days.",
     # ("I took everything out of the bathroom cabinet to clean it and found your old razor.",
     # raised as self_harm by the refits on 69, 115 to 119, 127 and 131 sets, is not raised by
     # the refit on 135 sets)
+    # ("He has never once hit me, he just goes quiet for days.", raised as caution abuse by the
+    # refits of sessions 16 to 19 and on 135 sets, is not raised by the refit on 139 sets)
 }
 
 
