@@ -248,8 +248,8 @@ CRISIS_MEASURED_FILES: tuple[str, ...] = ("crisis_train21.jsonl",)
 # baby; hospitality, nightlife, music, comedy and the arts, in dark humour), were measured once
 # after that session's refit and joined them in session 25. 96 to 99, written at the end of
 # session 24 by four more (Southern and East African couples; sport and outdoor life; the
-# "sandwich generation" in their fifties and sixties; British cities in regional dialect), are
-# to be measured once after session 25's refit. 100 to 103, written in session 25 by four more
+# "sandwich generation" in their fifties and sixties; British cities in regional dialect), were
+# measured once after session 25's refit. 100 to 103, written in session 25 by four more
 # (couples living with chronic illness, pain or disability; tech and remote workers writing in
 # terse chat style; married couples in South Asia writing in South Asian English; grandparents
 # and relatives raising children not their own) are unopened.
