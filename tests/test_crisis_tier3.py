@@ -315,6 +315,8 @@ EVERYDAY_NOT_DANGER = [
     "I can't do this anymore about my commute, I'm asking to work from home.",
     "We're taking the kids out on the boat on Sunday, and Dad's bringing the life jackets.",
     "She took my keys so I couldn't drive home after the party, I'd had four pints.",
+    "Tell your mum I'm sorry we were late on Sunday, her phone's off so I couldn't ring.",
+    "Tell Dad I'm sorry for shouting. He isn't answering my texts.",
 ]
 
 DANGER_TWINS = [
