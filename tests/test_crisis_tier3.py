@@ -317,6 +317,21 @@ EVERYDAY_NOT_DANGER = [
     "She took my keys so I couldn't drive home after the party, I'd had four pints.",
     "Tell your mum I'm sorry we were late on Sunday, her phone's off so I couldn't ring.",
     "Tell Dad I'm sorry for shouting. He isn't answering my texts.",
+    # Narrower forms of session 25's rules: a stated purpose, an accident's cause, a treatment,
+    # an adult's drink, drugs not named, fear of something else.
+    "She googled the Forth bridge for her school project, and whether there are cameras on it.",
+    (
+        "His arms were cut up by the brambles when he fetched the ball, he did it on purpose to "
+        "get it back."
+    ),
+    "The scrapyard cut the brake lines so the old car can't cause an accident ever again.",
+    "They'll make sure Mum ends up in hospital for her hip surgery before Christmas.",
+    "A drop of rum in her bottle of cola, she's 40 today and the kids made her a cake.",
+    "He took the insulin vials home from the pharmacy for his own prescription.",
+    (
+        "I'm not allowed to see my mum without you because the hospital only lets one visitor in,"
+        " and I'm scared of hospitals."
+    ),
 ]
 
 DANGER_TWINS = [
